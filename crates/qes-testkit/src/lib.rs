@@ -1,0 +1,1 @@
+//! Test PKI (under construction in this commit).
