@@ -13,6 +13,7 @@ use const_oid::{AssociatedOid, ObjectIdentifier};
 use der::{Decode, Encode, Reader, SliceReader};
 
 use crate::error::{Error, Result};
+use crate::strictness::{find_deviations, DerDeviation};
 
 /// How strictly certificate bytes are held to DER (X.690 §10).
 ///
@@ -42,6 +43,7 @@ pub struct Certificate {
     tbs: Range<usize>,
     inner: x509_cert::Certificate,
     mode: ParseMode,
+    deviations: Vec<DerDeviation>,
 }
 
 impl core::fmt::Debug for Certificate {
@@ -66,7 +68,11 @@ impl Certificate {
     ///
     /// # Errors
     /// [`Error::Der`] when the bytes are not a certificate, [`Error::TrailingData`] when bytes
-    /// follow it, [`Error::TooLarge`] above [`MAX_CERTIFICATE_LEN`].
+    /// follow it, [`Error::TooLarge`] above [`MAX_CERTIFICATE_LEN`]; in
+    /// [`ParseMode::Strict`], [`Error::NonDer`] naming the extension and the DER rule broken
+    /// (explicit default `cA = FALSE`, an empty `SEQUENCE SIZE (1..MAX)`, trailing zero bits
+    /// in keyUsage). [`ParseMode::Lenient`] records those in
+    /// [`Certificate::der_deviations`] instead.
     pub fn from_der(der: &[u8], mode: ParseMode) -> Result<Self> {
         if der.len() > MAX_CERTIFICATE_LEN {
             return Err(Error::TooLarge {
@@ -83,11 +89,32 @@ impl Certificate {
                     trailing: usize::try_from(remaining).unwrap_or(usize::MAX),
                 }
             } else {
-                Error::Der { what: "certificate", source }
+                Error::Der {
+                    what: "certificate",
+                    source,
+                }
             }
         })?;
-        let tbs = tbs_range(der).map_err(|source| Error::Der { what: "certificate", source })?;
-        Ok(Self { der: der.to_vec(), tbs, inner, mode })
+        let tbs = tbs_range(der).map_err(|source| Error::Der {
+            what: "certificate",
+            source,
+        })?;
+        let deviations = find_deviations(&inner);
+        if mode == ParseMode::Strict {
+            if let Some(d) = deviations.first() {
+                return Err(Error::NonDer {
+                    extension: d.extension,
+                    rule: d.rule,
+                });
+            }
+        }
+        Ok(Self {
+            der: der.to_vec(),
+            tbs,
+            inner,
+            mode,
+            deviations,
+        })
     }
 
     /// The complete certificate as received.
@@ -142,10 +169,15 @@ impl Certificate {
             return Ok(None);
         };
         let bytes = ext.extn_value.as_bytes();
-        let value = T::from_der(bytes).map_err(|source| Error::Der { what: "extension", source })?;
+        let value = T::from_der(bytes).map_err(|source| Error::Der {
+            what: "extension",
+            source,
+        })?;
         if self.mode == ParseMode::Strict {
-            let reencoded =
-                value.to_der().map_err(|source| Error::Der { what: "extension", source })?;
+            let reencoded = value.to_der().map_err(|source| Error::Der {
+                what: "extension",
+                source,
+            })?;
             if reencoded != bytes {
                 return Err(Error::NonDerExtension { oid: T::OID });
             }
@@ -153,10 +185,52 @@ impl Certificate {
         Ok(Some((ext.critical, value)))
     }
 
+    /// The non-DER encodings accepted in [`ParseMode::Lenient`] (always empty in strict mode).
+    pub fn der_deviations(&self) -> &[DerDeviation] {
+        &self.deviations
+    }
+
+    /// The subject distinguished name (RFC 5280 §4.1.2.6); `Display` renders RFC 4514.
+    pub fn subject(&self) -> &x509_cert::name::Name {
+        &self.inner.tbs_certificate.subject
+    }
+
+    /// The issuer distinguished name (RFC 5280 §4.1.2.4); `Display` renders RFC 4514.
+    pub fn issuer(&self) -> &x509_cert::name::Name {
+        &self.inner.tbs_certificate.issuer
+    }
+
+    /// The serial number as upper-case hexadecimal, as encoded (RFC 5280 §4.1.2.2).
+    pub fn serial_hex(&self) -> String {
+        self.inner
+            .tbs_certificate
+            .serial_number
+            .as_bytes()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    }
+
+    /// The start of the validity period (RFC 5280 §4.1.2.5).
+    pub fn not_before(&self) -> chrono::DateTime<chrono::Utc> {
+        to_chrono(self.inner.tbs_certificate.validity.not_before)
+    }
+
+    /// The end of the validity period (RFC 5280 §4.1.2.5).
+    pub fn not_after(&self) -> chrono::DateTime<chrono::Utc> {
+        to_chrono(self.inner.tbs_certificate.validity.not_after)
+    }
+
     /// The mode the certificate was parsed in.
     pub fn parse_mode(&self) -> ParseMode {
         self.mode
     }
+}
+
+/// UTCTime and GeneralizedTime as decoded by `der` lie in 1970..=9999, always representable.
+fn to_chrono(t: x509_cert::time::Time) -> chrono::DateTime<chrono::Utc> {
+    let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
+    chrono::DateTime::from_timestamp(secs, 0).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 /// Byte range of the `tbsCertificate` TLV inside a certificate's DER.
@@ -166,6 +240,8 @@ fn tbs_range(der: &[u8]) -> der::Result<Range<usize>> {
     outer.tag.assert_eq(der::Tag::Sequence)?;
     let start = usize::try_from(reader.position())?;
     let tbs = reader.tlv_bytes()?;
-    let end = start.checked_add(tbs.len()).ok_or(der::ErrorKind::Overflow)?;
+    let end = start
+        .checked_add(tbs.len())
+        .ok_or(der::ErrorKind::Overflow)?;
     Ok(start..end)
 }

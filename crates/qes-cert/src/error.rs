@@ -45,6 +45,65 @@ pub enum Error {
         /// The offending extension.
         oid: const_oid::ObjectIdentifier,
     },
+    /// Strict mode: a certificate field decodes but breaks a DER rule that real-world issuers
+    /// break (X.690 §11.5 default values, SIZE (1..MAX) sequences, named bit lists).
+    #[error("extension {extension} is not DER: {rule}; accepted only in lenient mode")]
+    NonDer {
+        /// The extension carrying the deviation.
+        extension: const_oid::ObjectIdentifier,
+        /// Which rule is broken, and where.
+        rule: crate::strictness::DerRule,
+    },
+    /// PEM armour that cannot be decoded (RFC 7468).
+    #[error("malformed PEM: {source}")]
+    Pem {
+        /// The decoder's own error.
+        #[source]
+        source: pem_rfc7468::Error,
+    },
+    /// A PEM document with an unexpected label.
+    #[error("unexpected PEM label {label:?}, expected {expected}")]
+    PemLabel {
+        /// The label found.
+        label: String,
+        /// The label(s) accepted.
+        expected: &'static str,
+    },
+    /// More items than the configured limit (e.g. certificates in a bundle).
+    #[error("more than {limit} {what}")]
+    TooMany {
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// The input holds no certificate in any supported format.
+    #[error("no certificate found ({reason})")]
+    NoCertificate {
+        /// Why the input was not recognised.
+        reason: &'static str,
+    },
+    /// A PKCS#7 / CMS structure that is not a certs-only SignedData (RFC 5652 §5).
+    #[error("unsupported PKCS#7 content: {reason}")]
+    Pkcs7 {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// An invalid Romanian personal numeric code.
+    #[error(transparent)]
+    Cnp(#[from] crate::cnp::CnpError),
+    /// An invalid Romanian fiscal code (CUI).
+    #[error(transparent)]
+    Cui(#[from] crate::cnp::CuiError),
+    /// A signature did not verify (or its algorithm is unsupported or rejected by policy).
+    #[error(transparent)]
+    Signature(#[from] crate::sigverify::SignatureError),
+    /// Certification path validation failed (RFC 5280 §6).
+    #[error(transparent)]
+    Path(#[from] crate::path::PathError),
+    /// An OCSP response cannot be used (RFC 6960).
+    #[error(transparent)]
+    Ocsp(#[from] crate::ocsp::OcspError),
 }
 
 /// Shorthand for results of this crate.

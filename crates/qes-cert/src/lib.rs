@@ -8,7 +8,57 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod certificate;
+mod cnp;
+mod codes;
+mod crl;
 mod error;
+mod identity;
+mod input;
+mod lint;
+mod name;
+mod ocsp;
+mod oids;
+mod path;
+mod policy;
+mod qc_statements;
+mod sigverify;
+mod strictness;
+mod summary;
 
-pub use certificate::{Certificate, ParseMode};
+pub use certificate::{Certificate, ParseMode, MAX_CERTIFICATE_LEN};
+pub use cnp::{cnp_control_digit, county_name, Cnp, CnpError, Cui, CuiError, Residency, Sex};
+/// Object identifiers (policy OIDs for [`ValidationOptions::with_initial_policies`], …).
+pub use const_oid::ObjectIdentifier;
+pub use crl::{Crl, RevocationReason, RevocationStatus, UndeterminedReason, MAX_CRL_LEN};
 pub use error::{Error, Result};
+pub use identity::{
+    identity, HolderIdentity, IdentifierScheme, PersonEvidence, PersonKind, RomanianId,
+    SemanticsIdentifier,
+};
+pub use input::{parse_any, parse_der, parse_p7b, parse_pem, parse_pem_bundle, Limits};
+pub use lint::{
+    lint, lint_with_profile, Finding, LintProfile, LintReport, ProfileQualification, Severity,
+    WebValidation,
+};
+pub use name::format_dn;
+pub use ocsp::{
+    OcspCertStatus, OcspCheckOptions, OcspError, OcspResponse, OcspVerdict, ResponderKind,
+    ResponseStatus, SingleResponse, MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_LEN,
+};
+pub use path::{
+    Budget, PathEntry, PathError, PathErrorKind, PathSummary, PathValidator, RevocationPolicy,
+    ValidatedPath, ValidationOptions, ANY_POLICY, DEFAULT_MAX_DEPTH,
+};
+pub use policy::{
+    CertificatePolicy, ExtendedKeyUsageSet, KeyPurpose, KeyUsageBit, KeyUsageSet, Policies,
+};
+pub use qc_statements::{
+    Currency, MonetaryValue, PdsLocation, Psd2Attributes, PspRole, QcStatement, QcStatements,
+    QcType, SemanticsId, SemanticsInformation, MAX_QC_STATEMENTS,
+};
+pub use sigverify::{
+    verify_signature, AlgorithmPolicy, DsaPolicy, Sha1Policy, SignatureError, MAX_DSA_BITS,
+    MAX_RSA_BITS,
+};
+pub use strictness::{DerDeviation, DerRule};
+pub use summary::{Answer, Evidence, Purpose, Qualification, QualifiedSummary};

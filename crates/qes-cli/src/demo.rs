@@ -1,0 +1,179 @@
+//! `qes demo`: the SDK's main job end to end, on embedded defaults.
+//!
+//! Today: build a throw-away qualified PKI (root → qualified CA → holders), write it to a
+//! directory, inspect the natural-person holder's certificate, validate its path with the CA's
+//! CRL, and show that a revoked twin of it is refused. Later layers extend the story (sign a
+//! PDF, timestamp it, countersign the confirmation document).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{Duration, Utc};
+use qes_cert::{Crl, ParseMode};
+use qes_testkit::{CrlReason, EndEntity, Revoked, TestPki};
+
+use crate::cert_inspect;
+use crate::cert_verify;
+use crate::error::CliError;
+use crate::files;
+
+/// Arguments of `qes demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Write the test PKI here and keep it (default: a temporary directory, removed after).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Seed of the test PKI (same seed and day, same bytes).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// Run `qes demo`.
+pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
+    let now = Utc::now();
+    // Validity starts a month back (at midnight, so a day's runs are byte-identical).
+    let epoch = (now - Duration::days(30))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| CliError::TestPki("epoch out of range".into()))?;
+    println!("qes demo — a qualified certificate from issuance to validation\n");
+
+    println!(
+        "1. Building a test qualified PKI (seed {}, validity from {epoch})",
+        args.seed
+    );
+    let pki = TestPki::builder()
+        .seed(args.seed)
+        .epoch(epoch)
+        .build()
+        .map_err(|e| CliError::TestPki(e.to_string()))?;
+    let temp;
+    let dir = match &args.keep {
+        Some(dir) => dir.clone(),
+        None => {
+            temp = tempfile::tempdir().map_err(|source| CliError::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+            temp.path().to_path_buf()
+        }
+    };
+    let written = pki.write_to(&dir).map_err(|source| CliError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    println!("   wrote {} files to {}", written.len(), dir.display());
+
+    // A twin of the holder's certificate that the CA revokes, to show the other verdict.
+    let revoked_twin = pki
+        .issue(
+            &EndEntity::natural_person("Ion", "Popescu", "1960229410015").label("revoked-holder"),
+        )
+        .map_err(|e| CliError::TestPki(e.to_string()))?;
+    let crl_der = pki
+        .crl(
+            pki.qualified_ca(),
+            &[Revoked::new(
+                &revoked_twin,
+                epoch + Duration::days(1),
+                CrlReason::KeyCompromise,
+            )],
+            now - Duration::hours(1),
+            now + Duration::days(7),
+        )
+        .map_err(|e| CliError::TestPki(e.to_string()))?;
+    let crl_path = dir.join("qualified-ca-current.crl");
+    std::fs::write(&crl_path, &crl_der).map_err(|source| CliError::Io {
+        path: crl_path.clone(),
+        source,
+    })?;
+    let twin_path = dir.join("revoked-holder.pem");
+    std::fs::write(&twin_path, revoked_twin.cert_pem()).map_err(|source| CliError::Io {
+        path: twin_path.clone(),
+        source,
+    })?;
+    println!(
+        "   issued a second holder certificate and revoked it in {}",
+        crl_path.display()
+    );
+
+    let holder_path = dir.join(format!("{}.pem", pki.natural_person().label()));
+    println!(
+        "\n2. Inspecting the holder certificate {}",
+        holder_path.display()
+    );
+    let holder = first(&holder_path)?;
+    let inspection = cert_inspect::inspect(&holder, now)
+        .map_err(|source| CliError::input(holder_path.clone(), source))?;
+    print!("{}", cert_inspect::render(&inspection));
+
+    println!("\n3. Validating its path to the root (RFC 5280 §6, CRL required)");
+    let root = first(&dir.join(format!("{}.pem", pki.root().label())))?;
+    let ca = first(&dir.join(format!("{}.pem", pki.qualified_ca().label())))?;
+    let root_crl = pki
+        .crl(
+            pki.root(),
+            &[],
+            now - Duration::hours(1),
+            now + Duration::days(7),
+        )
+        .map_err(|e| CliError::TestPki(e.to_string()))?;
+    let crls = |bytes: &[&[u8]]| -> Result<Vec<Crl>, CliError> {
+        bytes
+            .iter()
+            .map(|b| Crl::from_der(b).map_err(|source| CliError::input(crl_path.clone(), source)))
+            .collect()
+    };
+    let verdict = cert_verify::verify(
+        &holder,
+        std::slice::from_ref(&ca),
+        std::slice::from_ref(&root),
+        crls(&[&crl_der, &root_crl])?,
+        now,
+        Vec::new(),
+        false,
+    );
+    print!("{}", cert_verify::render(&verdict));
+
+    println!("\n4. Validating the revoked twin the same way");
+    let twin = first(&twin_path)?;
+    let twin_verdict = cert_verify::verify(
+        &twin,
+        std::slice::from_ref(&ca),
+        std::slice::from_ref(&root),
+        crls(&[&crl_der, &root_crl])?,
+        now,
+        Vec::new(),
+        false,
+    );
+    print!("{}", cert_verify::render(&twin_verdict));
+
+    let qualified = inspection.summary.is_qualified() && inspection.summary.qscd.value;
+    let ok = qualified && verdict.valid && !twin_verdict.valid;
+    println!(
+        "\n{} the holder certificate is {}qualified with its key on a QSCD, its path is {}, and the revoked twin is {}.",
+        if ok { "Done:" } else { "Unexpected:" },
+        if qualified { "" } else { "NOT " },
+        if verdict.valid { "valid" } else { "INVALID" },
+        if twin_verdict.valid { "ACCEPTED" } else { "refused" },
+    );
+    if args.keep.is_some() {
+        println!(
+            "The PKI stays in {} (try `qes cert inspect` on its files).",
+            dir.display()
+        );
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn first(path: &std::path::Path) -> Result<qes_cert::Certificate, CliError> {
+    files::certificates(path, ParseMode::Strict)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CliError::Usage(format!("{}: no certificate", path.display())))
+}

@@ -1,0 +1,64 @@
+//! The CLI's error: what went wrong, rendered as one line.
+
+use std::path::PathBuf;
+
+/// A usage, I/O or input error: the command could not run to a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file's contents are not what the command needs.
+    #[error("{path}: {source}")]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// Why (boxed: the library error carries OIDs and names inline).
+        #[source]
+        source: Box<qes_cert::Error>,
+    },
+    /// A command-line value is malformed.
+    #[error("{0}")]
+    Usage(String),
+    /// The test PKI could not be built.
+    #[error("building the test PKI: {0}")]
+    TestPki(String),
+    /// JSON output failed.
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl CliError {
+    /// Exit status for every `CliError` (verdicts use 0 and 1).
+    pub const EXIT_CODE: u8 = 2;
+
+    /// An input error about `path`.
+    pub fn input(path: impl Into<PathBuf>, source: qes_cert::Error) -> Self {
+        Self::Input {
+            path: path.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The error and its causes on one line: `a: b: c`.
+    pub fn chain(&self) -> String {
+        let mut line = self.to_string();
+        let mut source = std::error::Error::source(self);
+        // The top-level message already embeds its direct source; add only deeper causes.
+        if let Some(direct) = source {
+            source = direct.source();
+        }
+        while let Some(cause) = source {
+            line.push_str(": ");
+            line.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        line
+    }
+}
