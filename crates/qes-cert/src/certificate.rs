@@ -81,20 +81,8 @@ impl Certificate {
                 limit: MAX_CERTIFICATE_LEN,
             });
         }
-        let inner = x509_cert::Certificate::from_der(der).map_err(|source| {
-            if let der::ErrorKind::TrailingData { decoded, remaining } = source.kind() {
-                let _ = decoded;
-                Error::TrailingData {
-                    what: "certificate",
-                    trailing: usize::try_from(remaining).unwrap_or(usize::MAX),
-                }
-            } else {
-                Error::Der {
-                    what: "certificate",
-                    source,
-                }
-            }
-        })?;
+        let inner =
+            x509_cert::Certificate::from_der(der).map_err(Error::decoding("certificate"))?;
         let tbs = tbs_range(der).map_err(|source| Error::Der {
             what: "certificate",
             source,
@@ -233,8 +221,9 @@ fn to_chrono(t: x509_cert::time::Time) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(secs, 0).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
-/// Byte range of the `tbsCertificate` TLV inside a certificate's DER.
-fn tbs_range(der: &[u8]) -> der::Result<Range<usize>> {
+/// Byte range of the first inner TLV of a SIGNED{} structure (RFC 5280 §4.1, §5.1): the
+/// `tbsCertificate` / `tbsCertList` bytes exactly as received.
+pub(crate) fn tbs_range(der: &[u8]) -> der::Result<Range<usize>> {
     let mut reader = SliceReader::new(der)?;
     let outer = der::Header::decode(&mut reader)?;
     outer.tag.assert_eq(der::Tag::Sequence)?;

@@ -29,7 +29,7 @@ use core::ops::Range;
 use chrono::{DateTime, Utc};
 use const_oid::db::rfc5280 as oid;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Reader, SliceReader};
+use der::Decode;
 use x509_cert::ext::pkix::crl::dp::{DistributionPoint, IssuingDistributionPoint};
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{BasicConstraints, CrlDistributionPoints, CrlReason};
@@ -241,10 +241,6 @@ pub(crate) fn to_chrono(t: x509_cert::time::Time) -> Option<DateTime<Utc>> {
     DateTime::<Utc>::from_timestamp(i64::try_from(d.as_secs()).ok()?, 0)
 }
 
-fn der_err(what: &'static str) -> impl Fn(der::Error) -> Error {
-    move |source| Error::Der { what, source }
-}
-
 /// Strip leading zero bytes of an unsigned big-endian integer.
 fn strip(bytes: &[u8]) -> Vec<u8> {
     bytes.iter().skip_while(|b| **b == 0).copied().collect()
@@ -270,20 +266,9 @@ impl Crl {
                 limit: MAX_CRL_LEN,
             });
         }
-        let inner = x509_cert::crl::CertificateList::from_der(der).map_err(|source| {
-            if let der::ErrorKind::TrailingData { remaining, .. } = source.kind() {
-                Error::TrailingData {
-                    what: "CRL",
-                    trailing: usize::try_from(remaining).unwrap_or(usize::MAX),
-                }
-            } else {
-                Error::Der {
-                    what: "CRL",
-                    source,
-                }
-            }
-        })?;
-        let tbs = tbs_range(der).map_err(der_err("CRL"))?;
+        let inner =
+            x509_cert::crl::CertificateList::from_der(der).map_err(Error::decoding("CRL"))?;
+        let tbs = crate::certificate::tbs_range(der).map_err(Error::decoding("CRL"))?;
         let tbs_list = &inner.tbs_cert_list;
         let issuer = PreparedName::new(&tbs_list.issuer);
         let bad_time = || Error::Der {
@@ -319,17 +304,17 @@ impl Crl {
             match ext.extn_id {
                 oid::ID_CE_CRL_NUMBER => {
                     let n = x509_cert::ext::pkix::CrlNumber::from_der(value)
-                        .map_err(der_err("cRLNumber"))?;
+                        .map_err(Error::decoding("cRLNumber"))?;
                     crl.number = Some(strip(n.0.as_bytes()));
                 }
                 oid::ID_CE_DELTA_CRL_INDICATOR => {
                     let n = x509_cert::ext::pkix::BaseCrlNumber::from_der(value)
-                        .map_err(der_err("deltaCRLIndicator"))?;
+                        .map_err(Error::decoding("deltaCRLIndicator"))?;
                     crl.delta_base = Some(strip(n.0.as_bytes()));
                 }
                 oid::ID_CE_ISSUING_DISTRIBUTION_POINT => {
                     let idp = IssuingDistributionPoint::from_der(value)
-                        .map_err(der_err("issuingDistributionPoint"))?;
+                        .map_err(Error::decoding("issuingDistributionPoint"))?;
                     crl.idp_der = Some(value.to_vec());
                     crl.idp = Some(idp);
                 }
@@ -354,12 +339,13 @@ impl Crl {
                 let value = ext.extn_value.as_bytes();
                 match ext.extn_id {
                     oid::ID_CE_CRL_REASONS => {
-                        let r = CrlReason::from_der(value).map_err(der_err("reasonCode"))?;
+                        let r =
+                            CrlReason::from_der(value).map_err(Error::decoding("reasonCode"))?;
                         reason = Some(RevocationReason::from_crl(r));
                     }
                     oid::ID_CE_CERTIFICATE_ISSUER if indirect => {
                         let names = x509_cert::ext::pkix::name::GeneralNames::from_der(value)
-                            .map_err(der_err("certificateIssuer"))?;
+                            .map_err(Error::decoding("certificateIssuer"))?;
                         current_issuer = names
                             .iter()
                             .filter_map(|g| match g {
@@ -536,19 +522,6 @@ pub(crate) fn may_sign_crls(cert: &Certificate) -> bool {
         Ok(None) => true,
         Err(_) => false,
     }
-}
-
-/// Byte range of the first inner TLV (the `tbsCertList`).
-fn tbs_range(der: &[u8]) -> der::Result<Range<usize>> {
-    let mut reader = SliceReader::new(der)?;
-    let outer = der::Header::decode(&mut reader)?;
-    outer.tag.assert_eq(der::Tag::Sequence)?;
-    let start = usize::try_from(reader.position())?;
-    let tbs = reader.tlv_bytes()?;
-    let end = start
-        .checked_add(tbs.len())
-        .ok_or(der::ErrorKind::Overflow)?;
-    Ok(start..end)
 }
 
 /// Full names of a distribution point name, a relative name resolved against `crl_issuer`.

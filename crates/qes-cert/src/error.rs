@@ -106,5 +106,22 @@ pub enum Error {
     Ocsp(#[from] crate::ocsp::OcspError),
 }
 
+impl Error {
+    /// The mapping for a decoder error on `what`: trailing bytes become
+    /// [`Error::TrailingData`], anything else [`Error::Der`].
+    pub(crate) fn decoding(what: &'static str) -> impl Fn(der::Error) -> Error {
+        move |source| {
+            if let der::ErrorKind::TrailingData { remaining, .. } = source.kind() {
+                Error::TrailingData {
+                    what,
+                    trailing: usize::try_from(remaining).unwrap_or(usize::MAX),
+                }
+            } else {
+                Error::Der { what, source }
+            }
+        }
+    }
+}
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;

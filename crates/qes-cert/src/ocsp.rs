@@ -256,23 +256,6 @@ pub struct OcspResponse {
     basic: Option<Basic>,
 }
 
-fn der_err(what: &'static str) -> impl Fn(der::Error) -> Error {
-    move |source| Error::Der { what, source }
-}
-
-fn trailing_or(what: &'static str) -> impl Fn(der::Error) -> Error {
-    move |source| {
-        if let der::ErrorKind::TrailingData { remaining, .. } = source.kind() {
-            Error::TrailingData {
-                what,
-                trailing: usize::try_from(remaining).unwrap_or(usize::MAX),
-            }
-        } else {
-            Error::Der { what, source }
-        }
-    }
-}
-
 impl OcspResponse {
     /// Decode an OCSPResponse (the whole input). Never panics.
     ///
@@ -288,7 +271,8 @@ impl OcspResponse {
                 limit: MAX_OCSP_RESPONSE_LEN,
             });
         }
-        let outer = x509_ocsp::OcspResponse::from_der(der).map_err(trailing_or("OCSP response"))?;
+        let outer =
+            x509_ocsp::OcspResponse::from_der(der).map_err(Error::decoding("OCSP response"))?;
         let status = ResponseStatus::from(outer.response_status);
         let Some(bytes) = outer.response_bytes else {
             return Ok(Self {
@@ -451,7 +435,7 @@ impl OcspResponse {
 
 fn parse_basic(bytes: &[u8]) -> Result<Basic> {
     let what = "BasicOCSPResponse";
-    let mut reader = SliceReader::new(bytes).map_err(der_err(what))?;
+    let mut reader = SliceReader::new(bytes).map_err(Error::decoding(what))?;
     let (tbs, signature_algorithm, signature, cert_anys) = reader
         .sequence(|r| {
             let tbs = r.tlv_bytes()?.to_vec();
@@ -461,9 +445,9 @@ fn parse_basic(bytes: &[u8]) -> Result<Basic> {
                 r.context_specific(TagNumber::N0, TagMode::Explicit)?;
             Ok((tbs, alg, sig, certs))
         })
-        .map_err(der_err(what))?;
-    reader.finish(()).map_err(trailing_or(what))?;
-    let data = ResponseDataAsn1::from_der(&tbs).map_err(trailing_or("ResponseData"))?;
+        .map_err(Error::decoding(what))?;
+    reader.finish(()).map_err(Error::decoding(what))?;
+    let data = ResponseDataAsn1::from_der(&tbs).map_err(Error::decoding("ResponseData"))?;
     let cert_anys = cert_anys.unwrap_or_default();
     if cert_anys.len() > MAX_OCSP_CERTS {
         return Err(Error::TooMany {
@@ -473,7 +457,7 @@ fn parse_basic(bytes: &[u8]) -> Result<Basic> {
     }
     let mut certs = Vec::with_capacity(cert_anys.len());
     for any in &cert_anys {
-        let der = any.to_der().map_err(der_err("OCSP certificate"))?;
+        let der = any.to_der().map_err(Error::decoding("OCSP certificate"))?;
         certs.push(Certificate::from_der(&der, ParseMode::Lenient)?);
     }
     let mut unknown_critical = false;

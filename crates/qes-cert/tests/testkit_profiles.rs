@@ -120,3 +120,12 @@ fn chain_pem_bundle_parses_in_order() {
     let ca = strict(TestPki::shared().qualified_ca().cert_der());
     assert!(!QualifiedSummary::of(&ca).unwrap().is_qualified());
 }
+
+/// The testkit's identifiers are valid by qes-cert's own checks (the testkit cannot depend on
+/// qes-cert, so this is where its constants are judged).
+#[test]
+fn testkit_identifiers_are_valid() {
+    assert!(qes_cert::Cnp::parse(qes_testkit::NATURAL_PERSON_CNP).is_ok());
+    assert!(qes_cert::Cui::parse(qes_testkit::LEGAL_PERSON_CUI).is_ok());
+    assert!(qes_cert::Cui::parse(qes_testkit::TSP_CUI).is_ok());
+}

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use qes_cert::{
-    identity, lint, Certificate, HolderIdentity, LintReport, ParseMode, PersonKind, Purpose,
-    Qualification, QualifiedSummary, Severity,
+    identity, lint, Certificate, HolderIdentity, LintReport, PersonKind, Purpose, Qualification,
+    QualifiedSummary, Severity,
 };
 use serde::Serialize;
 
@@ -100,15 +100,8 @@ pub fn inspect(cert: &Certificate, at: DateTime<Utc>) -> Result<Inspection, qes_
 
 /// Run `qes cert inspect`.
 pub fn run(args: &InspectArgs) -> Result<ExitCode, CliError> {
-    let at = match &args.at {
-        Some(s) => files::parse_time(s)?,
-        None => Utc::now(),
-    };
-    let mode = if args.lenient {
-        ParseMode::Lenient
-    } else {
-        ParseMode::Strict
-    };
+    let at = files::time_arg(args.at.as_deref())?;
+    let mode = files::parse_mode(args.lenient);
     let certs = files::certificates(&args.file, mode)?;
     let inspections = certs
         .iter()

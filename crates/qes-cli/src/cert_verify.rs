@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use qes_cert::{
-    Certificate, Crl, ObjectIdentifier, ParseMode, PathSummary, PathValidator, RevocationPolicy,
+    Certificate, Crl, ObjectIdentifier, PathSummary, PathValidator, RevocationPolicy,
     ValidationOptions,
 };
 use serde::Serialize;
@@ -105,15 +105,8 @@ pub fn verify(
 
 /// Run `qes cert verify`.
 pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
-    let at = match &args.at {
-        Some(s) => files::parse_time(s)?,
-        None => Utc::now(),
-    };
-    let mode = if args.lenient {
-        ParseMode::Lenient
-    } else {
-        ParseMode::Strict
-    };
+    let at = files::time_arg(args.at.as_deref())?;
+    let mode = files::parse_mode(args.lenient);
     let leaf = files::certificates(&args.leaf, mode)?.into_iter().next();
     let leaf = leaf.ok_or_else(|| CliError::Usage("no leaf certificate".into()))?;
     let intermediates = files::all_certificates(&args.intermediates, mode)?;

@@ -119,34 +119,26 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
             now + Duration::days(7),
         )
         .map_err(|e| CliError::TestPki(e.to_string()))?;
-    let crls = |bytes: &[&[u8]]| -> Result<Vec<Crl>, CliError> {
-        bytes
-            .iter()
-            .map(|b| Crl::from_der(b).map_err(|source| CliError::input(crl_path.clone(), source)))
-            .collect()
+    let mut crls = Vec::new();
+    for der in [&crl_der, &root_crl] {
+        crls.push(Crl::from_der(der).map_err(|source| CliError::input(&crl_path, source))?);
+    }
+    let validate = |leaf: &qes_cert::Certificate| {
+        cert_verify::verify(
+            leaf,
+            std::slice::from_ref(&ca),
+            std::slice::from_ref(&root),
+            crls.clone(),
+            now,
+            Vec::new(),
+            false,
+        )
     };
-    let verdict = cert_verify::verify(
-        &holder,
-        std::slice::from_ref(&ca),
-        std::slice::from_ref(&root),
-        crls(&[&crl_der, &root_crl])?,
-        now,
-        Vec::new(),
-        false,
-    );
+    let verdict = validate(&holder);
     print!("{}", cert_verify::render(&verdict));
 
     println!("\n4. Validating the revoked twin the same way");
-    let twin = first(&twin_path)?;
-    let twin_verdict = cert_verify::verify(
-        &twin,
-        std::slice::from_ref(&ca),
-        std::slice::from_ref(&root),
-        crls(&[&crl_der, &root_crl])?,
-        now,
-        Vec::new(),
-        false,
-    );
+    let twin_verdict = validate(&first(&twin_path)?);
     print!("{}", cert_verify::render(&twin_verdict));
 
     let qualified = inspection.summary.is_qualified() && inspection.summary.qscd.value;

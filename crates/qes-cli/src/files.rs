@@ -36,9 +36,22 @@ pub fn all_certificates(paths: &[PathBuf], mode: ParseMode) -> Result<Vec<Certif
     Ok(out)
 }
 
-/// Parse an RFC 3339 time given with `--at`.
-pub fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, CliError> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| CliError::Usage(format!("--at {s:?} is not an RFC 3339 time: {e}")))
+/// The time given with `--at` (RFC 3339), or now: the one place the CLI reads the clock for a
+/// verdict.
+pub fn time_arg(at: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, CliError> {
+    match at {
+        None => Ok(chrono::Utc::now()),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| CliError::Usage(format!("--at {s:?} is not an RFC 3339 time: {e}"))),
+    }
+}
+
+/// The parse mode a `--lenient` flag selects.
+pub fn parse_mode(lenient: bool) -> ParseMode {
+    if lenient {
+        ParseMode::Lenient
+    } else {
+        ParseMode::Strict
+    }
 }

@@ -17,7 +17,6 @@
 mod cert;
 mod crl;
 mod error;
-mod ids;
 pub mod interop;
 mod key;
 pub mod oid;
@@ -29,7 +28,6 @@ pub mod qc;
 pub use cert::Issued;
 pub use crl::Revoked;
 pub use error::{Error, Result};
-pub use ids::{cnp_control_digit, cnp_is_valid, cui_control_digit, cui_is_valid};
 pub use key::{KeyAlgorithm, KeyPair};
 pub use pki::{default_epoch, TestPki, TestPkiBuilder};
 pub use profile::{DccType, EndEntity};
