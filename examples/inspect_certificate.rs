@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("subject:   {}", cert.x509().tbs_certificate.subject);
         println!("qualified: {:?}", summary.qualified.value);
         println!("purpose:   {:?}", summary.purpose.value);
-        println!("QSCD:      {}", summary.qscd.value);
+        println!("QSCD:      {:?}", summary.qscd.value);
         println!("person:    {:?}", summary.person.value);
         if let Some(cnp) = holder.cnp() {
             println!(

@@ -25,8 +25,9 @@ pub enum ParseMode {
     /// Distinguished Encoding Rules only: any non-DER encoding is an error that names it.
     #[default]
     Strict,
-    /// Accept the known real-world deviations (explicit `cA = FALSE` in basicConstraints, an
-    /// empty extendedKeyUsage sequence) and record them as lint findings instead.
+    /// Accept the known real-world deviations (explicit DEFAULT values such as `cA = FALSE` or
+    /// `critical = FALSE`, an empty extendedKeyUsage sequence) and record them in
+    /// [`Certificate::der_deviations`] (and as lint findings) instead.
     Lenient,
 }
 
@@ -69,9 +70,9 @@ impl Certificate {
     /// # Errors
     /// [`Error::Der`] when the bytes are not a certificate, [`Error::TrailingData`] when bytes
     /// follow it, [`Error::TooLarge`] above [`MAX_CERTIFICATE_LEN`]; in
-    /// [`ParseMode::Strict`], [`Error::NonDer`] naming the extension and the DER rule broken
-    /// (explicit default `cA = FALSE`, an empty `SEQUENCE SIZE (1..MAX)`, trailing zero bits
-    /// in keyUsage). [`ParseMode::Lenient`] records those in
+    /// [`ParseMode::Strict`], [`Error::NonDer`] naming where and the DER rule broken
+    /// (explicit DEFAULT values: `version` v1, `Extension.critical` FALSE, `cA = FALSE`; an
+    /// empty `SEQUENCE SIZE (1..MAX)`; trailing zero bits in keyUsage). [`ParseMode::Lenient`] records those in
     /// [`Certificate::der_deviations`] instead.
     pub fn from_der(der: &[u8], mode: ParseMode) -> Result<Self> {
         if der.len() > MAX_CERTIFICATE_LEN {
@@ -87,11 +88,11 @@ impl Certificate {
             what: "certificate",
             source,
         })?;
-        let deviations = find_deviations(&inner);
+        let deviations = find_deviations(&inner, der.get(tbs.clone()).unwrap_or_default());
         if mode == ParseMode::Strict {
             if let Some(d) = deviations.first() {
                 return Err(Error::NonDer {
-                    extension: d.extension,
+                    location: d.location,
                     rule: d.rule,
                 });
             }

@@ -22,7 +22,10 @@
 //! The check follows §6.3.3: every applicable complete CRL (and a matching delta CRL, §5.2.4)
 //! for each distribution point of the certificate, until all reasons are covered, honouring
 //! the issuingDistributionPoint scope (§5.2.5), indirect CRLs and their certificateIssuer
-//! entry extension (§5.3.3), and removeFromCRL in delta CRLs.
+//! entry extension (§5.3.3), and removeFromCRL in delta CRLs (which releases only a
+//! certificateHold, §5.3.1). A delta CRL is applied only when its own cRLNumber is above the
+//! complete CRL's, its BaseCRLNumber not above it, and it is signed with the complete CRL's
+//! key (§5.2.4, §6.3.3 (g)(2)); the highest-numbered one wins.
 
 use core::ops::Range;
 
@@ -42,6 +45,13 @@ use crate::sigverify::{verify_signature, AlgorithmPolicy, SignatureError};
 
 /// Upper bound on the size of one CRL, against resource exhaustion.
 pub const MAX_CRL_LEN: usize = 16 * 1024 * 1024;
+
+/// Upper bound on the names of one certificateIssuer entry extension (RFC 5280 §5.3.3), so
+/// that parsing an indirect CRL stays linear in its size.
+pub const MAX_CERTIFICATE_ISSUER_NAMES: usize = 32;
+
+/// Budget of CRLs considered by [`Crl::check_certificate`] (one CRL and its entry lookups).
+const STANDALONE_CRL_BUDGET: usize = 64;
 
 /// All revocation reasons of ReasonFlags (bits 1..=8; bit 0 is `unused`).
 const ALL_REASONS: u16 = 0x01FE;
@@ -164,8 +174,15 @@ pub enum RevocationStatus {
     /// Not revoked according to authoritative, fresh revocation data.
     Good,
     /// Revoked.
+    ///
+    /// `time` is the revocationDate of the CRL entry (RFC 5280 §5.1.2.6) or the OCSP
+    /// revocationTime (RFC 6960 §4.2.1). The status is reported as of the validation time
+    /// whatever `time` is: a certificate revoked after a past validation time (EN 319 102-1
+    /// §5.6.2 past-time validation of a signature) is still reported as revoked, and the
+    /// caller decides whether the signature predates the revocation (for keyCompromise, it
+    /// cannot rely on that) — compare `time` with a trusted signing time.
     Revoked {
-        /// When it was revoked.
+        /// When it was revoked (revocationDate / revocationTime).
         time: DateTime<Utc>,
         /// Why, when the CRL entry / OCSP response says.
         reason: Option<RevocationReason>,
@@ -204,8 +221,9 @@ struct Entry {
     serial: Vec<u8>,
     time: DateTime<Utc>,
     reason: Option<RevocationReason>,
-    /// The certificate issuer (RFC 5280 §5.3.3): for direct CRLs the CRL issuer.
-    issuer: Vec<PreparedName>,
+    /// Index into [`Crl::issuer_sets`] of the certificate issuer names (RFC 5280 §5.3.3):
+    /// 0, the CRL issuer, for direct CRLs and entries before any certificateIssuer.
+    issuer_set: usize,
 }
 
 /// A parsed CRL, keeping the `tbsCertList` bytes as received (RFC 5280 §5.1).
@@ -222,6 +240,8 @@ pub struct Crl {
     idp: Option<IssuingDistributionPoint>,
     idp_der: Option<Vec<u8>>,
     unknown_critical: bool,
+    /// Certificate issuer name sets, each stored once (the CRL issuer first).
+    issuer_sets: Vec<Vec<PreparedName>>,
     entries: Vec<Entry>,
 }
 
@@ -291,6 +311,7 @@ impl Crl {
             idp: None,
             idp_der: None,
             unknown_critical: false,
+            issuer_sets: Vec::new(),
             entries: Vec::new(),
             inner: inner.clone(),
         };
@@ -326,7 +347,8 @@ impl Crl {
             }
         }
         let indirect = crl.idp.as_ref().is_some_and(|i| i.indirect_crl);
-        let mut current_issuer = vec![crl.issuer.clone()];
+        crl.issuer_sets.push(vec![crl.issuer.clone()]);
+        let mut current_issuer = 0usize;
         for rc in tbs_list.revoked_certificates.iter().flatten() {
             let time = to_chrono(rc.revocation_date).ok_or_else(bad_time)?;
             let mut reason = None;
@@ -346,13 +368,15 @@ impl Crl {
                     oid::ID_CE_CERTIFICATE_ISSUER if indirect => {
                         let names = x509_cert::ext::pkix::name::GeneralNames::from_der(value)
                             .map_err(Error::decoding("certificateIssuer"))?;
-                        current_issuer = names
-                            .iter()
-                            .filter_map(|g| match g {
-                                GeneralName::DirectoryName(n) => Some(PreparedName::new(n)),
-                                _ => None,
-                            })
-                            .collect();
+                        if names.len() > MAX_CERTIFICATE_ISSUER_NAMES {
+                            return Err(Error::TooLarge {
+                                what: "certificateIssuer names",
+                                actual: names.len(),
+                                limit: MAX_CERTIFICATE_ISSUER_NAMES,
+                            });
+                        }
+                        current_issuer = crl.issuer_sets.len();
+                        crl.issuer_sets.push(dir_names(&names));
                     }
                     oid::ID_CE_INVALIDITY_DATE | oid::ID_CE_HOLD_INSTRUCTION_CODE => {}
                     _ if ext.critical => crl.unknown_critical = true,
@@ -363,7 +387,7 @@ impl Crl {
                 serial: rc.serial_number.as_bytes().to_vec(),
                 time,
                 reason,
-                issuer: current_issuer.clone(),
+                issuer_set: current_issuer,
             });
         }
         Ok(crl)
@@ -407,6 +431,11 @@ impl Crl {
     /// The CRL issuer.
     pub fn issuer(&self) -> &Name {
         &self.inner.tbs_cert_list.issuer
+    }
+
+    /// The CRL issuer, prepared for comparison (RFC 5280 §7.1).
+    pub(crate) fn prepared_issuer(&self) -> &PreparedName {
+        &self.issuer
     }
 
     /// thisUpdate.
@@ -467,33 +496,36 @@ impl Crl {
         )
     }
 
-    /// Check `cert` against this one CRL, signed by `issuer` (which must allow cRLSign), at
-    /// `time`: the standalone form of the RFC 5280 §6.3 check for callers holding one CRL.
+    /// Check `cert` against this one CRL, signed by `crl_signer` (whose subject must match
+    /// the CRL issuer and whose keyUsage, if present, must allow cRLSign), at `time`: the
+    /// standalone form of the RFC 5280 §6.3.3 check for callers holding one complete CRL.
+    ///
+    /// # Not checked
+    /// - `crl_signer` itself: neither its signature, validity, revocation nor its path to a
+    ///   trust anchor (§6.3.3 (f)). The caller must already trust it, for instance as the
+    ///   issuer in a [`crate::ValidatedPath`]; [`crate::PathValidator`] does all of this.
+    /// - Delta CRLs: only this one CRL is read.
     pub fn check_certificate(
         &self,
         cert: &Certificate,
-        issuer: &Certificate,
+        crl_signer: &Certificate,
         time: DateTime<Utc>,
         policy: &AlgorithmPolicy,
     ) -> RevocationStatus {
         let crls = core::slice::from_ref(self);
-        let mut verify = |crl: &Crl| -> core::result::Result<(), UndeterminedReason> {
-            if !may_sign_crls(issuer) {
+        let mut verify = |crl: &Crl| -> core::result::Result<Vec<u8>, UndeterminedReason> {
+            if !may_sign_crls(crl_signer) {
                 return Err(UndeterminedReason::NoCrlIssuer);
             }
-            if !crate::path::names::names_match(
-                &issuer.x509().tbs_certificate.subject,
-                crl.issuer(),
-            ) {
+            let spki = &crl_signer.x509().tbs_certificate.subject_public_key_info;
+            if PreparedName::new(&crl_signer.x509().tbs_certificate.subject) != crl.issuer {
                 return Err(UndeterminedReason::NoCrlIssuer);
             }
-            crl.verify_signature(
-                &issuer.x509().tbs_certificate.subject_public_key_info,
-                policy,
-            )
-            .map_err(|_| UndeterminedReason::BadCrlSignature)
+            crl.verify_signature(spki, policy)
+                .map_err(|_| UndeterminedReason::BadCrlSignature)?;
+            Ok(spki.subject_public_key.raw_bytes().to_vec())
         };
-        let mut budget = usize::MAX;
+        let mut budget = STANDALONE_CRL_BUDGET;
         revocation_status(cert, crls, time, &mut verify, &mut budget)
     }
 
@@ -509,9 +541,13 @@ impl Crl {
     }
 
     fn lookup(&self, serial: &[u8], issuer: &PreparedName) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .find(|e| e.serial == serial && e.issuer.iter().any(|n| n == issuer))
+        self.entries.iter().find(|e| {
+            e.serial == serial
+                && self
+                    .issuer_sets
+                    .get(e.issuer_set)
+                    .is_some_and(|set| set.iter().any(|n| n == issuer))
+        })
     }
 }
 
@@ -557,14 +593,67 @@ fn dir_names(names: &[GeneralName]) -> Vec<PreparedName> {
         .collect()
 }
 
+/// The verdict of one CRL entry: `None` when the entry does not revoke (a removeFromCRL
+/// entry in a complete CRL, which §5.3.1 reserves for delta CRLs).
+fn revoked(entry: &Entry) -> Option<RevocationStatus> {
+    (entry.reason != Some(RevocationReason::RemoveFromCrl)).then_some(RevocationStatus::Revoked {
+        time: entry.time,
+        reason: entry.reason,
+    })
+}
+
+/// The usable delta CRL for the verified complete CRL `crl` (§6.3.3 (c)(2), (g)(2), §5.2.4):
+/// same issuer and scope, both cRLNumbers present, BaseCRLNumber ≤ the complete CRL's number
+/// < the delta's own number, current, unknown critical extensions absent, and signed with
+/// the key that signed the complete CRL (`key`). The one with the highest number wins.
+fn usable_delta<'c>(
+    crl: &Crl,
+    crls: &'c [Crl],
+    key: &[u8],
+    time: DateTime<Utc>,
+    verify: &mut dyn FnMut(&Crl) -> core::result::Result<Vec<u8>, UndeterminedReason>,
+    budget: &mut usize,
+) -> core::result::Result<Option<&'c Crl>, UndeterminedReason> {
+    use core::cmp::Ordering;
+    let Some(number) = crl.number.as_deref() else {
+        return Ok(None);
+    };
+    let mut deltas: Vec<(&[u8], &Crl)> = crls
+        .iter()
+        .filter(|d| d.issuer == crl.issuer && d.idp_der == crl.idp_der && !d.unknown_critical)
+        .filter_map(|d| Some((d.delta_base.as_deref()?, d.number.as_deref()?, d)))
+        .filter(|(base, dnum, _)| {
+            cmp_uint(number, base) != Ordering::Less && cmp_uint(dnum, number) == Ordering::Greater
+        })
+        .map(|(_, dnum, d)| (dnum, d))
+        .collect();
+    deltas.sort_by(|a, b| cmp_uint(b.0, a.0));
+    for (_, delta) in deltas {
+        *budget = budget.checked_sub(1).ok_or(UndeterminedReason::Budget)?;
+        if delta.current_at(time).is_err() {
+            continue;
+        }
+        match verify(delta) {
+            Ok(k) if k == key => return Ok(Some(delta)),
+            Err(UndeterminedReason::Budget) => return Err(UndeterminedReason::Budget),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
 /// RFC 5280 §6.3.3 over a set of CRLs. `verify` checks a CRL's signature and its issuer's
-/// authority (the path module resolves the CRL issuer's certificate); `budget` counts CRLs
-/// considered.
+/// authority (the path module resolves the CRL issuer's certificate) and returns the public
+/// key that verified it; `budget` counts CRLs considered.
+///
+/// Delta CRLs (§5.2.4) are applied only on top of a verified complete CRL, signed with the
+/// same key (§6.3.3 (g)(2)); a removeFromCRL entry in the delta releases only a
+/// certificateHold entry of the complete CRL (§5.3.1).
 pub(crate) fn revocation_status(
     cert: &Certificate,
     crls: &[Crl],
     time: DateTime<Utc>,
-    verify: &mut dyn FnMut(&Crl) -> core::result::Result<(), UndeterminedReason>,
+    verify: &mut dyn FnMut(&Crl) -> core::result::Result<Vec<u8>, UndeterminedReason>,
     budget: &mut usize,
 ) -> RevocationStatus {
     let undetermined = |why| RevocationStatus::Undetermined { why };
@@ -658,53 +747,36 @@ pub(crate) fn revocation_status(
                 continue;
             }
             // (f)-(g) signature and issuer authority.
-            if let Err(why) = verify(crl) {
-                note(why, &mut best);
-                continue;
-            }
-            // (h)-(i) a delta CRL for this complete CRL, if supplied and usable.
-            let mut delta_verdict: Option<Option<&Entry>> = None;
-            for delta in crls.iter().filter(|d| d.is_delta()) {
-                if delta.issuer != crl.issuer || delta.idp_der != crl.idp_der {
+            let key = match verify(crl) {
+                Ok(key) => key,
+                Err(why) => {
+                    note(why, &mut best);
                     continue;
                 }
-                let (Some(base), Some(number)) = (&delta.delta_base, &crl.number) else {
-                    continue;
-                };
-                if cmp_uint(number, base) == core::cmp::Ordering::Less {
-                    continue;
-                }
-                if delta.unknown_critical
-                    || delta.current_at(time).is_err()
-                    || verify(delta).is_err()
-                {
-                    continue;
-                }
-                let entry = delta.lookup(&serial, &cert_issuer);
-                delta_verdict = Some(entry);
-                if entry.is_some() {
-                    break;
-                }
-            }
-            match delta_verdict {
-                Some(Some(entry)) if entry.reason != Some(RevocationReason::RemoveFromCrl) => {
-                    return RevocationStatus::Revoked {
-                        time: entry.time,
-                        reason: entry.reason,
-                    };
-                }
-                Some(Some(_removed)) => {}
-                _ => {
-                    // (j) the complete CRL.
-                    if let Some(entry) = crl.lookup(&serial, &cert_issuer) {
-                        if entry.reason != Some(RevocationReason::RemoveFromCrl) {
-                            return RevocationStatus::Revoked {
-                                time: entry.time,
-                                reason: entry.reason,
-                            };
-                        }
+            };
+            // (h)-(i) the newest usable delta CRL for this complete CRL, if supplied.
+            let delta = match usable_delta(crl, crls, &key, time, verify, budget) {
+                Ok(delta) => delta,
+                Err(why) => return undetermined(why),
+            };
+            // (j) the complete CRL's entry, updated by the delta's.
+            let base_entry = crl.lookup(&serial, &cert_issuer);
+            let delta_entry = delta.and_then(|d| d.lookup(&serial, &cert_issuer));
+            let verdict = match (base_entry, delta_entry) {
+                (Some(base), Some(d)) if d.reason == Some(RevocationReason::RemoveFromCrl) => {
+                    // Only a hold can be lifted (§5.3.1).
+                    if base.reason == Some(RevocationReason::CertificateHold) {
+                        None
+                    } else {
+                        revoked(base)
                     }
                 }
+                (_, Some(d)) => revoked(d),
+                (Some(base), None) => revoked(base),
+                (None, None) => None,
+            };
+            if let Some(status) = verdict {
+                return status;
             }
             // (k)
             reasons_mask |= interim;

@@ -47,10 +47,10 @@ pub enum Error {
     },
     /// Strict mode: a certificate field decodes but breaks a DER rule that real-world issuers
     /// break (X.690 §11.5 default values, SIZE (1..MAX) sequences, named bit lists).
-    #[error("extension {extension} is not DER: {rule}; accepted only in lenient mode")]
+    #[error("{location} is not DER: {rule}; accepted only in lenient mode")]
     NonDer {
-        /// The extension carrying the deviation.
-        extension: const_oid::ObjectIdentifier,
+        /// Where the deviation is (a `tbsCertificate` field or an extension).
+        location: crate::strictness::DerLocation,
         /// Which rule is broken, and where.
         rule: crate::strictness::DerRule,
     },

@@ -17,7 +17,7 @@ use x509_cert::ext::pkix::SubjectAltName;
 
 use crate::certificate::Certificate;
 use crate::cnp::{Cnp, CnpError, Cui, CuiError};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::name;
 use crate::oids;
 use crate::qc_statements::{QcStatements, QcType, SemanticsId};
@@ -199,10 +199,14 @@ pub enum PersonEvidence {
 /// Everything the certificate says about who holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct HolderIdentity {
-    /// Natural or legal person, if it can be told.
+    /// Natural or legal person, if it can be told. Decided by the first source that speaks:
+    /// the semantics identifier (EN 319 412-1 §5.1), then the subject attributes
+    /// (EN 319 412-2 §4.2.4, EN 319 412-3 §4.2.1), then QcType (EN 319 412-5 §4.2.3).
     pub person: Option<PersonKind>,
     /// How `person` was decided.
     pub person_evidence: Option<PersonEvidence>,
+    /// Later sources that contradict `person` (reported, not resolved).
+    pub person_conflicts: Vec<PersonEvidence>,
     /// `commonName` values.
     pub common_names: Vec<String>,
     /// `givenName` values.
@@ -230,8 +234,12 @@ pub struct HolderIdentity {
     /// E-mail addresses: subject `emailAddress` then SAN `rfc822Name`, deduplicated.
     pub emails: Vec<String>,
     /// The semantics identifier (from `serialNumber` for a natural person, from
-    /// `organizationIdentifier` for a legal person), parsed.
+    /// `organizationIdentifier` for a legal person), parsed from the attribute's shape
+    /// whether or not the certificate declares it: see `semantics_identifier_declared`.
     pub semantics_identifier: Option<SemanticsIdentifier>,
+    /// The `semanticsIdentifier` the PKIX QCSyntax-v2 statement declares, if any; without it
+    /// the attribute's `XXXCC-` shape is a convention, not a claim (EN 319 412-1 §5.1).
+    pub semantics_identifier_declared: Option<SemanticsId>,
     /// `PNORO-` / `VATRO-` decoded.
     pub romanian_id: Option<RomanianId>,
 }
@@ -277,7 +285,11 @@ impl HolderIdentity {
 /// undecodable qcStatements or subjectAltName is ignored here (the lint reports it).
 pub fn identity(cert: &Certificate) -> Result<HolderIdentity> {
     let subject = &cert.x509().tbs_certificate.subject;
-    let qcs = QcStatements::from_certificate(cert).ok().flatten();
+    let qcs = match QcStatements::from_certificate(cert) {
+        Ok(q) => q,
+        Err(e @ Error::DuplicateExtension { .. }) => return Err(e),
+        Err(_) => None,
+    };
 
     let mut id = HolderIdentity {
         common_names: name::values(subject, oids::AT_COMMON_NAME),
@@ -309,9 +321,14 @@ pub fn identity(cert: &Certificate) -> Result<HolderIdentity> {
     emails.retain(|e| seen.insert(e.to_ascii_lowercase()));
     id.emails = emails;
 
-    let (person, evidence) = detect_person(&id, qcs.as_ref());
+    let (person, evidence, conflicts) = detect_person(&id, qcs.as_ref());
     id.person = person;
     id.person_evidence = evidence;
+    id.person_conflicts = conflicts;
+    id.semantics_identifier_declared = qcs
+        .as_ref()
+        .and_then(QcStatements::semantics)
+        .and_then(|s| s.identifier);
 
     let source = match person {
         Some(PersonKind::Legal) => id.organization_identifier.as_deref(),
@@ -329,10 +346,17 @@ pub fn identity(cert: &Certificate) -> Result<HolderIdentity> {
     Ok(id)
 }
 
+/// Every source that tells the person kind, in precedence order: semantics identifier,
+/// subject attributes, QcType. The first decides; the others that disagree are conflicts.
 fn detect_person(
     id: &HolderIdentity,
     qcs: Option<&QcStatements>,
-) -> (Option<PersonKind>, Option<PersonEvidence>) {
+) -> (
+    Option<PersonKind>,
+    Option<PersonEvidence>,
+    Vec<PersonEvidence>,
+) {
+    let mut sources: Vec<(PersonKind, PersonEvidence)> = Vec::new();
     if let Some(sid) = qcs
         .and_then(QcStatements::semantics)
         .and_then(|s| s.identifier)
@@ -343,11 +367,13 @@ fn detect_person(
             SemanticsId::Other(_) => None,
         };
         if let Some(kind) = kind {
-            return (
-                Some(kind),
-                Some(PersonEvidence::SemanticsIdentifier { id: sid }),
-            );
+            sources.push((kind, PersonEvidence::SemanticsIdentifier { id: sid }));
         }
+    }
+    if !id.given_names.is_empty() || !id.surnames.is_empty() || id.pseudonym.is_some() {
+        sources.push((PersonKind::Natural, PersonEvidence::SubjectAttributes));
+    } else if id.organization_identifier.is_some() || id.organization.is_some() {
+        sources.push((PersonKind::Legal, PersonEvidence::SubjectAttributes));
     }
     if let Some(qcs) = qcs {
         let types = qcs.qc_types();
@@ -358,23 +384,16 @@ fn detect_person(
                 _ => None,
             };
             if let Some(kind) = kind {
-                return (Some(kind), Some(PersonEvidence::QcType { qc_type: *t }));
+                sources.push((kind, PersonEvidence::QcType { qc_type: *t }));
             }
         }
     }
-    if !id.given_names.is_empty() || !id.surnames.is_empty() || id.pseudonym.is_some() {
-        return (
-            Some(PersonKind::Natural),
-            Some(PersonEvidence::SubjectAttributes),
-        );
-    }
-    if id.organization_identifier.is_some() || id.organization.is_some() {
-        return (
-            Some(PersonKind::Legal),
-            Some(PersonEvidence::SubjectAttributes),
-        );
-    }
-    (None, None)
+    let mut iter = sources.into_iter();
+    let Some((kind, evidence)) = iter.next() else {
+        return (None, None, Vec::new());
+    };
+    let conflicts = iter.filter(|(k, _)| *k != kind).map(|(_, e)| e).collect();
+    (Some(kind), Some(evidence), conflicts)
 }
 
 #[cfg(test)]

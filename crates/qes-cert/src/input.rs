@@ -65,10 +65,10 @@ pub fn parse_der(der: &[u8], mode: ParseMode) -> Result<Certificate> {
 /// Parse exactly one PEM `CERTIFICATE` document (RFC 7468 §5).
 ///
 /// # Errors
-/// [`Error::Pem`] for bad armour or base64, [`Error::PemLabel`] for another label, then as
-/// [`Certificate::from_der`].
-pub fn parse_pem(pem: &[u8], mode: ParseMode) -> Result<Certificate> {
-    check_len(pem, &Limits::default())?;
+/// [`Error::TooLarge`] above `limits`, [`Error::Pem`] for bad armour or base64,
+/// [`Error::PemLabel`] for another label, then as [`Certificate::from_der`].
+pub fn parse_pem(pem: &[u8], mode: ParseMode, limits: &Limits) -> Result<Certificate> {
+    check_len(pem, limits)?;
     let blocks = pem_blocks(pem);
     match blocks.as_slice() {
         [block] if block.label == "CERTIFICATE" => {
@@ -120,7 +120,10 @@ fn pem_blocks(input: &[u8]) -> Vec<PemBlock<'_>> {
         let Some(end) = find(input.get(label_end..).unwrap_or_default(), &end_marker)
             .map(|i| i + label_end + end_marker.len())
         else {
-            break;
+            // An unterminated block (e.g. a truncated key): skip its BEGIN line and look for
+            // later blocks instead of giving up on the rest of the input.
+            pos = label_end;
+            continue;
         };
         if let Some(text) = input.get(start..end) {
             out.push(PemBlock { label, text });
@@ -251,10 +254,17 @@ fn push_limited(out: &mut Vec<Certificate>, c: Certificate, limits: &Limits) -> 
 /// Parse the certificates of a PKCS#7 / CMS certs-only `SignedData` (DER).
 ///
 /// # Errors
-/// [`Error::Der`] for malformed structure, [`Error::Pkcs7`] for another content type,
-/// [`Error::TooMany`] beyond the limit, and certificate errors.
+/// [`Error::Der`] for malformed structure, [`Error::Pkcs7`] for another content type or a
+/// BER (indefinite-length) encoding, [`Error::NoCertificate`] when the set of certificates is
+/// absent or empty, [`Error::TooMany`] beyond the limit, and certificate errors.
 pub fn parse_p7b(der: &[u8], mode: ParseMode, limits: &Limits) -> Result<Vec<Certificate>> {
     check_len(der, limits)?;
+    if is_indefinite_content_info(der) {
+        return Err(Error::Pkcs7 {
+            reason: "BER indefinite-length encoding; only DER .p7b is supported \
+                     (convert with `openssl pkcs7 -outform DER`)",
+        });
+    }
     let e = |source| Error::Der {
         what: "PKCS#7",
         source,
@@ -307,6 +317,11 @@ pub fn parse_p7b(der: &[u8], mode: ParseMode, limits: &Limits) -> Result<Vec<Cer
         .map_err(e)?;
     r.finish(()).map_err(e)?;
     let raw = raw?;
+    if raw.is_empty() {
+        return Err(Error::NoCertificate {
+            reason: "the PKCS#7 SignedData holds no certificate",
+        });
+    }
     if raw.len() > limits.max_certificates {
         return Err(Error::TooMany {
             what: "certificates",
@@ -331,7 +346,7 @@ pub fn parse_any(bytes: &[u8], mode: ParseMode) -> Result<Vec<Certificate>> {
         return match Certificate::from_der(bytes, mode) {
             Ok(c) => Ok(vec![c]),
             Err(cert_err) => {
-                if looks_like_content_info(bytes) {
+                if looks_like_content_info(bytes) || is_indefinite_content_info(bytes) {
                     parse_p7b(bytes, mode, &limits)
                 } else {
                     Err(cert_err)
@@ -345,6 +360,18 @@ pub fn parse_any(bytes: &[u8], mode: ParseMode) -> Result<Vec<Certificate>> {
     Err(Error::NoCertificate {
         reason: "neither DER (SEQUENCE) nor PEM armour",
     })
+}
+
+/// `SEQUENCE (indefinite length) { OBJECT IDENTIFIER id-signedData, ...`: a BER `.p7b` as
+/// some tools write it.
+fn is_indefinite_content_info(bytes: &[u8]) -> bool {
+    match bytes {
+        [0x30, 0x80, rest @ ..] => matches!(
+            ObjectIdentifier::from_der(rest.get(..11).unwrap_or_default()),
+            Ok(oid) if oid == ID_SIGNED_DATA
+        ),
+        _ => false,
+    }
 }
 
 /// `SEQUENCE { OBJECT IDENTIFIER 1.2.840.113549.1.7.x, ...`.

@@ -29,7 +29,10 @@ pub use certificate::{Certificate, ParseMode, MAX_CERTIFICATE_LEN};
 pub use cnp::{cnp_control_digit, county_name, Cnp, CnpError, Cui, CuiError, Residency, Sex};
 /// Object identifiers (policy OIDs for [`ValidationOptions::with_initial_policies`], …).
 pub use const_oid::ObjectIdentifier;
-pub use crl::{Crl, RevocationReason, RevocationStatus, UndeterminedReason, MAX_CRL_LEN};
+pub use crl::{
+    Crl, RevocationReason, RevocationStatus, UndeterminedReason, MAX_CERTIFICATE_ISSUER_NAMES,
+    MAX_CRL_LEN,
+};
 pub use error::{Error, Result};
 pub use identity::{
     identity, HolderIdentity, IdentifierScheme, PersonEvidence, PersonKind, RomanianId,
@@ -43,11 +46,12 @@ pub use lint::{
 pub use name::format_dn;
 pub use ocsp::{
     OcspCertStatus, OcspCheckOptions, OcspError, OcspResponse, OcspVerdict, ResponderKind,
-    ResponseStatus, SingleResponse, MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_LEN,
+    ResponderStatus, ResponseStatus, SingleResponse, MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_LEN,
 };
 pub use path::{
-    Budget, PathEntry, PathError, PathErrorKind, PathSummary, PathValidator, RevocationPolicy,
-    ValidatedPath, ValidationOptions, ANY_POLICY, DEFAULT_MAX_DEPTH,
+    AnyPolicy, Budget, ExplicitPolicy, PathEntry, PathError, PathErrorKind, PathSummary,
+    PathValidator, PolicyMapping, RevocationPolicy, ValidatedPath, ValidationOptions, ANY_POLICY,
+    DEFAULT_MAX_DEPTH,
 };
 pub use policy::{
     CertificatePolicy, ExtendedKeyUsageSet, KeyPurpose, KeyUsageBit, KeyUsageSet, Policies,
@@ -60,5 +64,7 @@ pub use sigverify::{
     verify_signature, AlgorithmPolicy, DsaPolicy, Sha1Policy, SignatureError, MAX_DSA_BITS,
     MAX_RSA_BITS,
 };
-pub use strictness::{DerDeviation, DerRule};
-pub use summary::{Answer, Evidence, Purpose, Qualification, QualifiedSummary};
+pub use strictness::{DerDeviation, DerLocation, DerRule};
+pub use summary::{
+    Answer, Conflict, Evidence, Purpose, QscdDeclaration, Qualification, QualifiedSummary,
+};

@@ -66,6 +66,19 @@ const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6
 /// `id-pkix-ocsp-nocheck` (RFC 6960 §4.2.2.2.1).
 const ID_PKIX_OCSP_NOCHECK: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.5");
 
+/// Extensions of a delegated responder certificate that may be critical: those the check
+/// processes (EKU, keyUsage, id-pkix-ocsp-nocheck) or that constrain nothing it relies on.
+const RESPONDER_EXTENSIONS: &[ObjectIdentifier] = &[
+    const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE,
+    const_oid::db::rfc5280::ID_CE_KEY_USAGE,
+    const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS,
+    const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+    const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+    const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME,
+    const_oid::db::rfc5280::ID_CE_CERTIFICATE_POLICIES,
+    ID_PKIX_OCSP_NOCHECK,
+];
+
 /// A GeneralizedTime decoded leniently (fractional seconds accepted), keeping its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct LenientTime {
@@ -330,6 +343,14 @@ impl OcspResponse {
     ///
     /// # Errors
     /// An [`OcspError`] naming the first failed check.
+    ///
+    /// # Security
+    /// Not checked here: the delegated responder certificate's own revocation status when it
+    /// lacks id-pkix-ocsp-nocheck (see [`OcspVerdict::responder`] and [`ResponderStatus`]),
+    /// RSASSA-PSS key parameters against the signature's (RFC 4055 §3.3), and whether the
+    /// issuer itself is trusted — `issuer` must come from a validated path. Path validation
+    /// ([`crate::ValidationOptions::with_ocsp_responses`]) does not accept a `good` answer
+    /// from an unchecked responder.
     pub fn check(
         &self,
         cert: &Certificate,
@@ -372,21 +393,23 @@ impl OcspResponse {
         if single.unknown_critical {
             return Err(OcspError::UnknownCriticalExtension);
         }
-        // Freshness.
+        // Freshness. Checked arithmetic: an overflow fails closed.
         let t = opts.time;
-        if single.this_update > t + opts.clock_skew {
+        let latest = t.checked_add_signed(opts.clock_skew);
+        if latest.is_none_or(|latest| single.this_update > latest) {
             return Err(OcspError::NotYetValid {
                 this_update: single.this_update,
             });
         }
+        let earliest = t.checked_sub_signed(opts.clock_skew);
         match single.next_update {
-            Some(next) if next + opts.clock_skew < t => {
+            Some(next) if earliest.is_none_or(|earliest| next < earliest) => {
                 return Err(OcspError::Stale {
                     this_update: single.this_update,
                     next_update: Some(next),
                 })
             }
-            None if t - single.this_update > opts.max_age => {
+            None if t.signed_duration_since(single.this_update) > opts.max_age => {
                 return Err(OcspError::Stale {
                     this_update: single.this_update,
                     next_update: None,
@@ -416,11 +439,16 @@ impl OcspResponse {
             Responder::Issuer => ResponderKind::Issuer,
             Responder::Delegated(c) => ResponderKind::Delegated {
                 subject: c.x509().tbs_certificate.subject.to_string(),
-                nocheck: c
+                status: if c
                     .extension_raw(ID_PKIX_OCSP_NOCHECK)
                     .ok()
                     .flatten()
-                    .is_some(),
+                    .is_some()
+                {
+                    ResponderStatus::NoCheck
+                } else {
+                    ResponderStatus::Unchecked
+                },
             },
         };
         Ok(OcspVerdict {
@@ -563,6 +591,23 @@ fn delegated_ok(
 ) -> core::result::Result<(), OcspError> {
     let x = cand.x509();
     let tbs = &x.tbs_certificate;
+    // RFC 5280 §4.1.1.2: the outer and inner signature algorithms must be identical.
+    if x.signature_algorithm != tbs.signature {
+        return Err(OcspError::ResponderNotAuthorised {
+            why: "signatureAlgorithm differs from tbsCertificate.signature",
+        });
+    }
+    // RFC 5280 §4.2: a critical extension this check does not process rejects the responder.
+    if tbs
+        .extensions
+        .iter()
+        .flatten()
+        .any(|e| e.critical && !RESPONDER_EXTENSIONS.contains(&e.extn_id))
+    {
+        return Err(OcspError::ResponderNotAuthorised {
+            why: "unknown critical extension",
+        });
+    }
     if !names_match(&tbs.issuer, &issuer.x509().tbs_certificate.subject) {
         return Err(OcspError::ResponderNotAuthorised {
             why: "not issued by the certificate's issuer",
@@ -609,7 +654,9 @@ fn delegated_ok(
             why: "malformed validity",
         });
     };
-    if opts.time + opts.clock_skew < nb || opts.time - opts.clock_skew > na {
+    let latest = opts.time.checked_add_signed(opts.clock_skew);
+    let earliest = opts.time.checked_sub_signed(opts.clock_skew);
+    if latest.is_none_or(|l| l < nb) || earliest.is_none_or(|e| e > na) {
         return Err(OcspError::ResponderNotAuthorised {
             why: "responder certificate outside its validity",
         });
@@ -631,13 +678,35 @@ fn cert_id_matches(id: &CertId, cert: &Certificate, issuer: &Certificate) -> boo
     if id.serial_number != tbs.serial_number {
         return false;
     }
-    let Ok(name_der) = tbs.issuer.to_der() else {
+    // RFC 6960 §4.1.1: the hash of the issuer's DN as it appears in the certificate.
+    let Some(name_der) = issuer_name_der(cert.tbs_der()) else {
         return false;
     };
     let name_ok =
-        digest_by_oid(hash, &name_der).is_some_and(|h| h == id.issuer_name_hash.as_bytes());
+        digest_by_oid(hash, name_der).is_some_and(|h| h == id.issuer_name_hash.as_bytes());
     let key_ok = key_hash(issuer, hash).is_some_and(|h| h == id.issuer_key_hash.as_bytes());
     name_ok && key_ok && names_match(&tbs.issuer, &issuer.x509().tbs_certificate.subject)
+}
+
+/// The `issuer` Name of a `tbsCertificate`, as its bytes were received (RFC 5280 §4.1):
+/// `SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ... }`.
+fn issuer_name_der(tbs: &[u8]) -> Option<&[u8]> {
+    let mut reader = SliceReader::new(tbs).ok()?;
+    let header = Header::decode(&mut reader).ok()?;
+    if header.tag != Tag::Sequence {
+        return None;
+    }
+    if reader.peek_tag().ok()?
+        == (Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber::N0,
+        })
+    {
+        reader.tlv_bytes().ok()?;
+    }
+    reader.tlv_bytes().ok()?; // serialNumber
+    reader.tlv_bytes().ok()?; // signature
+    reader.tlv_bytes().ok()
 }
 
 /// Inputs of [`OcspResponse::check`] (RFC 6960 §3.2, RFC 5019 §4 for freshness and skew).
@@ -664,9 +733,10 @@ impl OcspCheckOptions {
     }
 
     /// Tolerance for clocks that disagree (applied to thisUpdate, nextUpdate and the responder
-    /// certificate's validity).
+    /// certificate's validity). A negative skew counts as zero; a skew so large that the
+    /// tolerance window leaves chrono's range makes every response fail the freshness check.
     pub fn with_clock_skew(mut self, skew: Duration) -> Self {
-        self.clock_skew = skew;
+        self.clock_skew = skew.max(Duration::zero());
         self
     }
 
@@ -700,10 +770,23 @@ pub enum ResponderKind {
     Delegated {
         /// Its subject DN.
         subject: String,
-        /// Whether it carries id-pkix-ocsp-nocheck; if not, its own revocation status is the
-        /// caller's to check.
-        nocheck: bool,
+        /// Whether its own revocation status needs checking (RFC 6960 §4.2.2.2.1).
+        status: ResponderStatus,
     },
+}
+
+/// Whether a delegated responder's own revocation status still needs checking
+/// (RFC 6960 §4.2.2.2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ResponderStatus {
+    /// The responder certificate carries id-pkix-ocsp-nocheck: the CA vouches that it need
+    /// not be checked for its lifetime.
+    NoCheck,
+    /// No id-pkix-ocsp-nocheck: [`OcspResponse::check`] did not check the responder's own
+    /// revocation status; until the caller does, a `good` answer is not authoritative.
+    Unchecked,
 }
 
 /// The result of a successful [`OcspResponse::check`] (RFC 6960 §3.2).
@@ -813,6 +896,18 @@ mod tests {
         assert!(parse_generalized_time(b"20261322032244Z").is_none());
         assert!(parse_generalized_time(b"20261122032244.Z").is_none());
         assert!(parse_generalized_time(b"2026112203224Z").is_none());
+    }
+
+    /// Review (lower): issuerNameHash is computed over the issuer Name as received.
+    #[test]
+    fn issuer_name_bytes_as_received() {
+        let pki = qes_testkit::TestPki::shared();
+        let cert =
+            Certificate::from_der(pki.natural_person().cert_der(), ParseMode::Strict).unwrap();
+        let expected = cert.x509().tbs_certificate.issuer.to_der().unwrap();
+        assert_eq!(issuer_name_der(cert.tbs_der()), Some(expected.as_slice()));
+        assert_eq!(issuer_name_der(&[0x30, 0x00]), None);
+        assert_eq!(issuer_name_der(b"garbage"), None);
     }
 
     #[test]

@@ -111,3 +111,17 @@ pub(crate) fn serialize_oid<S: serde::Serializer>(oid: &Oid, s: S) -> Result<S::
 pub(crate) fn serialize_oids<S: serde::Serializer>(oids: &[Oid], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(oids.iter().map(ToString::to_string))
 }
+
+/// `serde` helper: optional raw bytes as lower-case hexadecimal.
+pub(crate) fn serialize_hex_opt<S: serde::Serializer>(
+    bytes: &Option<Vec<u8>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match bytes {
+        Some(b) => s.collect_str(&format_args!(
+            "{}",
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        )),
+        None => s.serialize_none(),
+    }
+}

@@ -115,11 +115,27 @@ impl CertificatePolicy {
     /// The policy's OID.
     pub fn oid(self) -> ObjectIdentifier {
         match self {
+            Self::QcpN => oids::POLICY_QCP_N,
+            Self::QcpL => oids::POLICY_QCP_L,
+            Self::QcpNQscd => oids::POLICY_QCP_N_QSCD,
+            Self::QcpLQscd => oids::POLICY_QCP_L_QSCD,
+            Self::QcpW => oids::POLICY_QCP_W,
+            Self::QncpW => oids::POLICY_QNCP_W,
+            Self::QncpWGen => oids::POLICY_QNCP_W_GEN,
+            Self::QcpWPsd2 => oids::POLICY_QCP_W_PSD2,
+            Self::Ncp => oids::POLICY_NCP,
+            Self::NcpPlus => oids::POLICY_NCP_PLUS,
+            Self::Lcp => oids::POLICY_LCP,
+            Self::Evcp => oids::POLICY_EVCP,
+            Self::Dvcp => oids::POLICY_DVCP,
+            Self::Ovcp => oids::POLICY_OVCP,
+            Self::Ivcp => oids::POLICY_IVCP,
+            Self::CabfEv => oids::POLICY_CABF_EV,
+            Self::CabfDv => oids::POLICY_CABF_DV,
+            Self::CabfOv => oids::POLICY_CABF_OV,
+            Self::CabfIv => oids::POLICY_CABF_IV,
+            Self::AnyPolicy => oids::POLICY_ANY,
             Self::Other(oid) => oid,
-            named => POLICY_TABLE
-                .iter()
-                .find(|(_, p)| *p == named)
-                .map_or(oids::POLICY_ANY, |(o, _)| *o),
         }
     }
 
@@ -163,8 +179,17 @@ impl core::fmt::Display for CertificatePolicy {
 }
 
 impl CertificatePolicy {
-    /// Whether this is one of the EN 319 411-2 qualified policies (`QUALIFIED_POLICY_OIDS`).
+    /// Whether this is a qualified-certificate policy: one of EN 319 411-2 (QCP-n, QCP-l,
+    /// QCP-n-qscd, QCP-l-qscd, QCP-w, QNCP-w, QNCP-w-gen) or QCP-w-psd2 of TS 119 495 §6.1.
+    /// A policy names the CA's practice; the certificate's own qualified claim is the
+    /// QcCompliance statement (see [`crate::Qualification::PolicyOnly`]).
     pub fn is_qualified(self) -> bool {
+        self.is_en_319_411_2() || self == Self::QcpWPsd2
+    }
+
+    /// Whether this is one of the certificate-type policies of EN 319 411-2 §5.3 (QCP-w-psd2
+    /// of TS 119 495 is not among them).
+    pub fn is_en_319_411_2(self) -> bool {
         matches!(
             self,
             Self::QcpN

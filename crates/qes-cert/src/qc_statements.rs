@@ -37,7 +37,7 @@ pub struct QcStatements {
 
 /// One QC statement, typed where the statement is known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "statement", rename_all = "snake_case")]
+#[serde(tag = "statement", content = "info", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum QcStatement {
     /// `esi4-qcStatement-1`: issued as an EU qualified certificate (EN 319 412-5 §4.2.1).
@@ -151,8 +151,8 @@ pub enum QcStatement {
         /// `statementId`.
         #[serde(serialize_with = "crate::oids::serialize_oid")]
         id: ObjectIdentifier,
-        /// `statementInfo` TLV as received, if present.
-        #[serde(skip)]
+        /// `statementInfo` TLV as received, if present (serialized as hex).
+        #[serde(serialize_with = "crate::oids::serialize_hex_opt")]
         info: Option<Vec<u8>>,
     },
     /// A known statement whose `statementInfo` does not decode, kept raw.
@@ -160,8 +160,8 @@ pub enum QcStatement {
         /// `statementId`.
         #[serde(serialize_with = "crate::oids::serialize_oid")]
         id: ObjectIdentifier,
-        /// `statementInfo` TLV as received, if present.
-        #[serde(skip)]
+        /// `statementInfo` TLV as received, if present (serialized as hex).
+        #[serde(serialize_with = "crate::oids::serialize_hex_opt")]
         info: Option<Vec<u8>>,
         /// What the decoder objected to.
         reason: String,
@@ -268,10 +268,16 @@ pub struct PspRole {
 pub struct SemanticsInformation {
     /// `semanticsIdentifier`.
     pub identifier: Option<SemanticsId>,
-    /// `nameRegistrationAuthorities`: the URIs among them (other name forms are counted only).
-    pub name_registration_authority_uris: Vec<String>,
+    /// `nameRegistrationAuthorities`, when present: the URIs among them (other name forms
+    /// are not kept, so the list may be empty although the field is present).
+    pub name_registration_authority_uris: Option<Vec<String>>,
+}
+
+impl SemanticsInformation {
     /// Whether `nameRegistrationAuthorities` is present.
-    pub has_name_registration_authorities: bool,
+    pub fn has_name_registration_authorities(&self) -> bool {
+        self.name_registration_authority_uris.is_some()
+    }
 }
 
 /// A semantics identifier OID (EN 319 412-1 §5.1).
@@ -342,9 +348,34 @@ impl QcStatements {
         })
     }
 
-    /// Whether a statement with this id is present.
+    /// Whether a well-formed statement with this id is present. A
+    /// [`QcStatement::Malformed`] one never counts: e.g. a QcCompliance carrying a
+    /// `statementInfo` (which EN 319 412-5 §4.2.1 forbids) claims nothing.
     pub fn contains(&self, id: ObjectIdentifier) -> bool {
+        self.statements
+            .iter()
+            .any(|s| !matches!(s, QcStatement::Malformed { .. }) && s.id() == id)
+    }
+
+    /// Whether any statement with this id is present, malformed ones included.
+    pub fn contains_any_form(&self, id: ObjectIdentifier) -> bool {
         self.statements.iter().any(|s| s.id() == id)
+    }
+
+    /// The statement ids that occur more than once, each listed once.
+    pub fn duplicate_ids(&self) -> Vec<ObjectIdentifier> {
+        let mut seen = Vec::new();
+        let mut dups = Vec::new();
+        for id in self.statements.iter().map(QcStatement::id) {
+            if seen.contains(&id) {
+                if !dups.contains(&id) {
+                    dups.push(id);
+                }
+            } else {
+                seen.push(id);
+            }
+        }
+        dups
     }
 
     /// The QcType purposes, across all QcType statements.
@@ -450,8 +481,7 @@ fn decode_known(
                 Some(a) => semantics_information(&a.to_der().map_err(|e| e.to_string())?)?,
                 None => SemanticsInformation {
                     identifier: None,
-                    name_registration_authority_uris: Vec::new(),
-                    has_name_registration_authorities: false,
+                    name_registration_authority_uris: None,
                 },
             };
             if o == oids::QCS_PKIX_SYNTAX_V2 {
@@ -576,19 +606,21 @@ fn semantics_information(bytes: &[u8]) -> core::result::Result<SemanticsInformat
                     nameRegistrationAuthorities"
             .to_owned());
     }
-    let has = authorities.is_some();
-    let uris = authorities
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|g| match g {
-            GeneralName::UniformResourceIdentifier(u) => Some(u.to_string()),
-            _ => None,
-        })
-        .collect();
+    if authorities.as_ref().is_some_and(Vec::is_empty) {
+        return Err("NameRegistrationAuthorities is empty, SIZE (1..MAX)".to_owned());
+    }
+    let uris = authorities.map(|names| {
+        names
+            .into_iter()
+            .filter_map(|g| match g {
+                GeneralName::UniformResourceIdentifier(u) => Some(u.to_string()),
+                _ => None,
+            })
+            .collect()
+    });
     Ok(SemanticsInformation {
         identifier: identifier.map(SemanticsId::from_oid),
         name_registration_authority_uris: uris,
-        has_name_registration_authorities: has,
     })
 }
 

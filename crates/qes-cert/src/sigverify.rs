@@ -420,6 +420,28 @@ pub(crate) fn verify_signature_inheriting(
             if key_oid == oids::RSASSA_PSS && matches!(scheme, Scheme::RsaPkcs1(_)) {
                 return Err(mismatch());
             }
+            // RFC 4055 §3.3: an id-RSASSA-PSS key with parameters may only sign with the same
+            // hash and mask generation function and a salt at least as long.
+            if let (
+                Scheme::RsaPss {
+                    hash,
+                    mgf1,
+                    salt_len,
+                },
+                true,
+            ) = (scheme, key_oid == oids::RSASSA_PSS)
+            {
+                if !params_absent_or_null(&spki.algorithm) {
+                    match scheme_of(&spki.algorithm).map_err(|_| SignatureError::MalformedKey)? {
+                        Scheme::RsaPss {
+                            hash: key_hash,
+                            mgf1: key_mgf1,
+                            salt_len: key_salt,
+                        } if key_hash == hash && key_mgf1 == mgf1 && salt_len >= key_salt => {}
+                        _ => return Err(mismatch()),
+                    }
+                }
+            }
             verify_rsa(scheme, key_bits, message, signature, policy)
         }
         Scheme::Ecdsa(hash) => {
@@ -623,17 +645,27 @@ fn verify_dsa(
     let parms: DssParms<'_> = AnyRef::from(params)
         .decode_as()
         .map_err(|_| SignatureError::DsaParameters)?;
-    if bit_len(parms.p.as_bytes()) > MAX_DSA_BITS {
+    // FIPS 186-4 §4.2: N = len(q) is 160, 224 or 256 bits; 1 < g < p and 1 < y < p. Bounding
+    // q and g (not only p) bounds the cost of the modular exponentiations.
+    if bit_len(parms.p.as_bytes()) > MAX_DSA_BITS
+        || !matches!(bit_len(parms.q.as_bytes()), 160 | 224 | 256)
+    {
         return Err(SignatureError::DsaParameters);
     }
-    let components = dsa::Components::from_components(
-        BigUint::from_bytes_be(parms.p.as_bytes()),
-        BigUint::from_bytes_be(parms.q.as_bytes()),
-        BigUint::from_bytes_be(parms.g.as_bytes()),
-    )
-    .map_err(|_| SignatureError::DsaParameters)?;
+    let p = BigUint::from_bytes_be(parms.p.as_bytes());
+    let g = BigUint::from_bytes_be(parms.g.as_bytes());
+    if g >= p {
+        return Err(SignatureError::DsaParameters);
+    }
     let y = UintRef::from_der(key).map_err(|_| SignatureError::MalformedKey)?;
-    let vk = dsa::VerifyingKey::from_components(components, BigUint::from_bytes_be(y.as_bytes()))
+    let y = BigUint::from_bytes_be(y.as_bytes());
+    if y >= p {
+        return Err(SignatureError::MalformedKey);
+    }
+    let components =
+        dsa::Components::from_components(p, BigUint::from_bytes_be(parms.q.as_bytes()), g)
+            .map_err(|_| SignatureError::DsaParameters)?;
+    let vk = dsa::VerifyingKey::from_components(components, y)
         .map_err(|_| SignatureError::MalformedKey)?;
     let sig = dsa::Signature::try_from(signature).map_err(|_| SignatureError::BadSignature)?;
     vk.verify_prehash(&hash.digest(message), &sig)
@@ -643,6 +675,116 @@ fn verify_dsa(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        if len >= 0x80 {
+            out.push(0x80 | u8::try_from(bytes.len()).unwrap());
+        }
+        out.extend(bytes);
+        out.extend_from_slice(content);
+        out
+    }
+
+    fn dss_parms(p: &[u8], q: &[u8], g: &[u8]) -> der::Any {
+        let seq = tlv(0x30, &[tlv(2, p), tlv(2, q), tlv(2, g)].concat());
+        der::Any::from_der(&seq).unwrap()
+    }
+
+    /// Review D4: DSA q (and g, y) are bounded, not only p.
+    #[test]
+    fn dsa_parameters_are_bounded() {
+        let mut p = vec![0x00, 0x80];
+        p.extend([0u8; 126]);
+        p.push(1); // 1024-bit p
+        let mut big_q = vec![0x00, 0x80];
+        big_q.extend([0u8; 124]); // 1000-bit q
+        let mut q160 = vec![0x00, 0x80];
+        q160.extend([0u8; 19]);
+        let y = tlv(2, &[3]);
+        let run = |params: &der::Any, y: &[u8]| {
+            verify_dsa(
+                params,
+                y,
+                Hash::Sha256,
+                b"m",
+                &tlv(0x30, &[tlv(2, &[1]), tlv(2, &[1])].concat()),
+            )
+        };
+        assert_eq!(
+            run(&dss_parms(&p, &big_q, &[2]), &y),
+            Err(SignatureError::DsaParameters)
+        );
+        assert_eq!(
+            run(&dss_parms(&p, &q160, &p), &y),
+            Err(SignatureError::DsaParameters)
+        );
+        assert_eq!(
+            run(&dss_parms(&p, &q160, &[2]), &tlv(2, &p)),
+            Err(SignatureError::MalformedKey)
+        );
+    }
+
+    fn pss(hash: ObjectIdentifier, salt: u32) -> AlgorithmIdentifierOwned {
+        use der::Encode;
+        let h = AlgorithmIdentifierOwned {
+            oid: hash,
+            parameters: None,
+        };
+        let mgf = AlgorithmIdentifierOwned {
+            oid: oids::MGF1,
+            parameters: Some(der::Any::from_der(&h.to_der().unwrap()).unwrap()),
+        };
+        let params = PssParams {
+            hash: Some(h),
+            mask_gen: Some(mgf),
+            salt_len: Some(salt),
+            trailer: None,
+        };
+        AlgorithmIdentifierOwned {
+            oid: oids::RSASSA_PSS,
+            parameters: Some(der::Any::from_der(&params.to_der().unwrap()).unwrap()),
+        }
+    }
+
+    /// Review (lower): RSASSA-PSS key parameters bind the signature's (RFC 4055 §3.3).
+    #[test]
+    fn pss_key_parameters_are_enforced() {
+        let key = |alg| SubjectPublicKeyInfoOwned {
+            algorithm: alg,
+            subject_public_key: der::asn1::BitString::from_bytes(&[0x30, 0]).unwrap(),
+        };
+        let policy = AlgorithmPolicy::default();
+        let mismatch = Err(SignatureError::AlgorithmKeyMismatch {
+            signature: oids::RSASSA_PSS,
+            key: oids::RSASSA_PSS,
+        });
+        for (sig, k) in [
+            (pss(oids::SHA256, 32), pss(oids::SHA512, 64)),
+            (pss(oids::SHA256, 20), pss(oids::SHA256, 32)),
+        ] {
+            assert_eq!(
+                verify_signature(&sig, &key(k), b"m", b"s", &policy),
+                mismatch
+            );
+        }
+        // Matching parameters get past the check (and fail later on the dummy key).
+        let r = verify_signature(
+            &pss(oids::SHA256, 32),
+            &key(pss(oids::SHA256, 32)),
+            b"m",
+            b"s",
+            &policy,
+        );
+        assert_ne!(r, mismatch);
+        assert!(r.is_err());
+    }
 
     #[test]
     fn bit_length() {

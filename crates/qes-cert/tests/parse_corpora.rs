@@ -46,13 +46,13 @@ fn dgc_certificate_pem(rel: &str) -> String {
 fn every_pkilint_certificate_parses_leniently_and_strict_errors_are_named() {
     let mut strict_rejections = 0;
     for (name, pem) in pkilint_pems() {
-        let cert =
-            parse_pem(pem.as_bytes(), ParseMode::Lenient).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         // The profile readers never fail on these, and the lint never panics.
         let _ = QualifiedSummary::of(&cert);
         let _ = identity(&cert).unwrap();
         let _ = lint(&cert);
-        match parse_pem(pem.as_bytes(), ParseMode::Strict) {
+        match parse_pem(pem.as_bytes(), ParseMode::Strict, &Limits::default()) {
             Ok(strict) => assert!(strict.der_deviations().is_empty()),
             Err(Error::NonDer { .. }) => {
                 strict_rejections += 1;
@@ -67,10 +67,10 @@ fn every_pkilint_certificate_parses_leniently_and_strict_errors_are_named() {
 #[test]
 fn explicit_ca_false_is_rejected_strict_and_accepted_lenient() {
     let pem = dgc_certificate_pem("FI/2DCode/raw/3.json");
-    let err = parse_pem(pem.as_bytes(), ParseMode::Strict).unwrap_err();
+    let err = parse_pem(pem.as_bytes(), ParseMode::Strict, &Limits::default()).unwrap_err();
     match &err {
-        Error::NonDer { extension, rule } => {
-            assert_eq!(extension.to_string(), "2.5.29.19");
+        Error::NonDer { location, rule } => {
+            assert_eq!(location.to_string(), "extension 2.5.29.19");
             assert_eq!(
                 *rule,
                 DerRule::ExplicitDefaultBoolean {
@@ -81,7 +81,7 @@ fn explicit_ca_false_is_rejected_strict_and_accepted_lenient() {
         other => panic!("unexpected {other}"),
     }
     assert!(err.to_string().contains("DEFAULT"), "{err}");
-    let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient).unwrap();
+    let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
     assert_eq!(cert.der_deviations().len(), 1);
     let report = lint(&cert);
     assert!(report.has("qes.der.explicit_default_value"), "{report:?}");
@@ -90,17 +90,17 @@ fn explicit_ca_false_is_rejected_strict_and_accepted_lenient() {
 #[test]
 fn empty_eku_is_rejected_strict_and_accepted_lenient() {
     let pem = dgc_certificate_pem("common/2DCode/raw/CO15.json");
-    match parse_pem(pem.as_bytes(), ParseMode::Strict).unwrap_err() {
+    match parse_pem(pem.as_bytes(), ParseMode::Strict, &Limits::default()).unwrap_err() {
         Error::NonDer {
-            extension,
+            location,
             rule: DerRule::EmptySequence { field },
         } => {
-            assert_eq!(extension.to_string(), "2.5.29.37");
+            assert_eq!(location.to_string(), "extension 2.5.29.37");
             assert_eq!(field, "ExtKeyUsageSyntax");
         }
         other => panic!("unexpected {other}"),
     }
-    let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient).unwrap();
+    let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
     assert!(lint(&cert).has("qes.der.empty_sequence"));
 }
 
@@ -140,8 +140,8 @@ fn p7b(certs: &[&[u8]]) -> Vec<u8> {
 #[test]
 fn input_formats() {
     let pems = pkilint_pems();
-    let a = parse_pem(pems[0].1.as_bytes(), ParseMode::Lenient).unwrap();
-    let b = parse_pem(pems[1].1.as_bytes(), ParseMode::Lenient).unwrap();
+    let a = parse_pem(pems[0].1.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
+    let b = parse_pem(pems[1].1.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
 
     // DER.
     assert_eq!(
@@ -190,7 +190,7 @@ fn input_formats() {
     ));
     // A single-certificate PEM reader refuses other labels.
     assert!(matches!(
-        parse_pem(pem.as_bytes(), ParseMode::Lenient),
+        parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()),
         Err(Error::PemLabel { .. })
     ));
 }
@@ -202,14 +202,15 @@ fn qc_statements_of_a_real_qwac() {
         .iter()
         .find(|(n, _)| n.ends_with("qevcp_w_eidas_final_certificate/queulimitvalue.crttest"))
         .unwrap();
-    let cert: Certificate = parse_pem(pem.as_bytes(), ParseMode::Lenient).unwrap();
+    let cert: Certificate =
+        parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
     let qcs = QcStatements::from_certificate(&cert).unwrap().unwrap();
     assert!(qcs
         .statements
         .iter()
         .any(|s| matches!(s, qes_cert::QcStatement::LimitValue(_))));
     let summary = QualifiedSummary::of(&cert).unwrap();
-    assert!(summary.is_qualified());
+    assert!(summary.claims_qualified());
     assert_eq!(summary.purpose.value, Some(qes_cert::Purpose::Website));
     let json = serde_json::to_string(&summary).unwrap();
     assert!(json.contains("qc_compliance"), "{json}");
@@ -243,7 +244,7 @@ fn non_eu_qualified_and_natural_person_vectors() {
     let pems = pkilint_pems();
     let find = |suffix: &str| {
         let (_, pem) = pems.iter().find(|(n, _)| n.ends_with(suffix)).unwrap();
-        parse_pem(pem.as_bytes(), ParseMode::Lenient).unwrap()
+        parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap()
     };
     // QcCompliance + QcCClegislation: qualified under non-EU law.
     let cert = find("qevcp_w_non_eidas_pre_certificate/country_code_good.crttest");

@@ -13,25 +13,35 @@ use qes_cert::{
     SemanticsIdentifier,
 };
 
-/// Valid CNP digits: sex/century 1–6, a real date, an assigned county, any serial.
+/// Every assigned county code (01–48, 51, 52, 70).
+fn counties() -> Vec<u8> {
+    (1..=99).filter(|c| county_name(*c).is_some()).collect()
+}
+
+/// Valid CNP digits: any first digit 1–9 (7–9: residents and foreigners, whose century is not
+/// encoded), a real date, any assigned county (drawn from the whole list), a serial 001–999.
 fn valid_cnp() -> impl Strategy<Value = String> {
     (
-        1u8..=6,
+        1u8..=9,
         0u8..=99,
         1u8..=12,
         1u8..=31,
-        0usize..49,
-        0u16..=999,
+        prop::sample::select(counties()),
+        1u16..=999,
     )
-        .prop_filter_map("real date", |(s, yy, mm, dd, county_idx, serial)| {
-            let counties: Vec<u8> = (1..=99).filter(|c| county_name(*c).is_some()).collect();
-            let county = *counties.get(county_idx % counties.len())?;
-            let century = match s {
-                1 | 2 => 1900,
-                3 | 4 => 1800,
-                _ => 2000,
+        .prop_filter_map("real date", |(s, yy, mm, dd, county, serial)| {
+            let (m, d) = (u32::from(mm), u32::from(dd));
+            let real = |century: i32| {
+                chrono::NaiveDate::from_ymd_opt(century + i32::from(yy), m, d).is_some()
             };
-            chrono::NaiveDate::from_ymd_opt(century + i32::from(yy), u32::from(mm), u32::from(dd))?;
+            let ok = match s {
+                1 | 2 => real(1900),
+                3 | 4 => real(1800),
+                5 | 6 => real(2000),
+                // no century: the date must exist in the 1900s or the 2000s
+                _ => real(1900) || real(2000),
+            };
+            ok.then_some(())?;
             let first12 = format!("{s}{yy:02}{mm:02}{dd:02}{county:02}{serial:03}");
             let mut digits = [0u8; 12];
             for (d, c) in digits.iter_mut().zip(first12.bytes()) {
@@ -72,7 +82,8 @@ proptest! {
     fn valid_cnps_round_trip(s in valid_cnp()) {
         let cnp = Cnp::parse(&s).unwrap();
         prop_assert_eq!(cnp.to_string(), s.clone());
-        prop_assert!(cnp.birth_date().is_some());
+        // 7–9 do not encode the century, so the full date is not known.
+        prop_assert_eq!(cnp.birth_date().is_some(), cnp.century().is_some());
         prop_assert!(!cnp.county().is_empty());
         let again: Cnp = cnp.to_string().parse().unwrap();
         prop_assert_eq!(again, cnp);
@@ -107,6 +118,31 @@ proptest! {
         let _ = parse_any(&bytes, ParseMode::Strict);
         let _ = parse_any(&bytes, ParseMode::Lenient);
         let _ = QcStatements::from_der(&bytes);
+        // Behind a SEQUENCE header too, so the DER decoder sees the bytes as contents.
+        let wrapped = tlv(0x30, &bytes);
+        let _ = parse_any(&wrapped, ParseMode::Lenient);
+        let _ = QcStatements::from_der(&wrapped);
+    }
+
+    /// Structured QCStatements: known statement ids with well-formed, absent or arbitrary
+    /// statementInfo, decoded alone and inside a certificate that is then summarized and linted.
+    #[test]
+    fn structured_qc_statements_never_panic(statements in qc_statements()) {
+        let value = tlv(0x30, &statements.concat());
+        if let Ok(qcs) = QcStatements::from_der(&value) {
+            prop_assert_eq!(qcs.statements.len(), statements.len());
+            let _ = serde_json::to_string(&qcs).unwrap();
+        }
+        let cert = with_qc_statements(&value);
+        if let Ok(cert) = qes_cert::Certificate::from_der(&cert, ParseMode::Lenient) {
+            let _ = lint(&cert);
+            if let Ok(s) = qes_cert::QualifiedSummary::of(&cert) {
+                let _ = serde_json::to_string(&s).unwrap();
+            }
+            if let Ok(id) = qes_cert::identity(&cert) {
+                let _ = serde_json::to_string(&id).unwrap();
+            }
+        }
     }
 
     #[test]
@@ -124,14 +160,166 @@ proptest! {
         let mut der = der.clone();
         let p = pos.index(der.len());
         der[p] = byte;
-        if let Ok(certs) = parse_any(&der, ParseMode::Lenient) {
+        exercise(&der);
+    }
+}
+
+fn exercise(der: &[u8]) -> bool {
+    match parse_any(der, ParseMode::Lenient) {
+        Ok(certs) => {
             for c in certs {
                 let _ = lint(&c);
                 let _ = qes_cert::QualifiedSummary::of(&c);
                 let _ = qes_cert::identity(&c);
             }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The mutation test only means something if mutants still parse and reach the profile code:
+/// a deterministic sweep over the corpus asserts a good share does.
+#[test]
+fn mutated_certificates_mostly_still_parse() {
+    let corpus = corpus();
+    assert!(corpus.len() >= 100, "{}", corpus.len());
+    let (mut tried, mut parsed) = (0usize, 0usize);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for der in corpus {
+        for _ in 0..8 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut m = der.clone();
+            let p = usize::try_from(seed % u64::try_from(m.len()).unwrap()).unwrap();
+            m[p] = u8::try_from(seed >> 56).unwrap();
+            tried += 1;
+            if exercise(&m) {
+                parsed += 1;
+            }
         }
     }
+    println!("mutants that still parse: {parsed}/{tried}");
+    assert!(parsed * 4 >= tried, "only {parsed}/{tried} mutants parse");
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    let b = |v: usize| u8::try_from(v & 0xff).unwrap();
+    if len < 0x80 {
+        out.push(b(len));
+    } else if len < 0x100 {
+        out.extend([0x81, b(len)]);
+    } else {
+        out.extend([0x82, b(len >> 8), b(len)]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn oid(s: &str) -> Vec<u8> {
+    use der::Encode;
+    qes_cert::ObjectIdentifier::new_unwrap(s).to_der().unwrap()
+}
+
+/// One QCStatement: a known (or unknown) id, with the right info, none, or arbitrary bytes.
+fn qc_statement() -> impl Strategy<Value = Vec<u8>> {
+    let ids = prop::sample::select(vec![
+        "0.4.0.1862.1.1",
+        "0.4.0.1862.1.2",
+        "0.4.0.1862.1.3",
+        "0.4.0.1862.1.4",
+        "0.4.0.1862.1.5",
+        "0.4.0.1862.1.6",
+        "0.4.0.1862.1.7",
+        "1.3.6.1.5.5.7.11.1",
+        "1.3.6.1.5.5.7.11.2",
+        "0.4.0.19495.2",
+        "1.2.3.4",
+    ]);
+    let info = prop_oneof![
+        Just(None),
+        // well-formed shapes
+        prop::sample::select(vec![
+            tlv(0x30, &oid("0.4.0.1862.1.6.1")),
+            tlv(
+                0x30,
+                &[oid("0.4.0.1862.1.6.1"), oid("0.4.0.1862.1.6.2")].concat()
+            ),
+            tlv(0x30, &[]),
+            tlv(0x30, &tlv(0x13, b"RO")),
+            [0x02, 0x01, 0x0a].to_vec(),
+            tlv(
+                0x30,
+                &[
+                    tlv(0x13, b"EUR"),
+                    vec![0x02, 0x01, 0x05],
+                    vec![0x02, 0x01, 0x03]
+                ]
+                .concat()
+            ),
+            tlv(
+                0x30,
+                &tlv(
+                    0x30,
+                    &[tlv(0x16, b"https://example.com/pds"), tlv(0x13, b"en")].concat()
+                )
+            ),
+            tlv(0x30, &oid("0.4.0.194121.1.1")),
+            tlv(0x30, &[oid("0.4.0.194121.1.2"), tlv(0x30, &[])].concat()),
+        ])
+        .prop_map(Some),
+        // arbitrary contents behind a plausible tag
+        (
+            prop::sample::select(vec![0x30u8, 0x02, 0x13, 0x0c, 0x05, 0x04]),
+            proptest::collection::vec(any::<u8>(), 0..24)
+        )
+            .prop_map(|(tag, body)| Some(tlv(tag, &body))),
+    ];
+    (ids, info).prop_map(|(id, info)| {
+        let mut c = oid(id);
+        if let Some(i) = info {
+            c.extend(i);
+        }
+        tlv(0x30, &c)
+    })
+}
+
+fn qc_statements() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    proptest::collection::vec(qc_statement(), 0..6)
+}
+
+/// The testkit natural person's certificate with this qcStatements extension value.
+fn with_qc_statements(value: &[u8]) -> Vec<u8> {
+    use der::Encode;
+    let natural = qes_testkit::TestPki::shared().natural_person().cert_der();
+    let c = qes_cert::Certificate::from_der(natural, ParseMode::Lenient).unwrap();
+    let x = c.x509();
+    let t = &x.tbs_certificate;
+    let mut tbs = tlv(0xa0, &t.version.to_der().unwrap());
+    tbs.extend(t.serial_number.to_der().unwrap());
+    tbs.extend(t.signature.to_der().unwrap());
+    tbs.extend(t.issuer.to_der().unwrap());
+    tbs.extend(t.validity.to_der().unwrap());
+    tbs.extend(t.subject.to_der().unwrap());
+    tbs.extend(t.subject_public_key_info.to_der().unwrap());
+    let mut exts = Vec::new();
+    for e in t.extensions.iter().flatten() {
+        if e.extn_id.to_string() == "1.3.6.1.5.5.7.1.3" {
+            let mut ext = e.extn_id.to_der().unwrap();
+            ext.extend(tlv(0x04, value));
+            exts.extend(tlv(0x30, &ext));
+        } else {
+            exts.extend(e.to_der().unwrap());
+        }
+    }
+    tbs.extend(tlv(0xa3, &tlv(0x30, &exts)));
+    let mut cert = tlv(0x30, &tbs);
+    cert.extend(x.signature_algorithm.to_der().unwrap());
+    cert.extend(x.signature.to_der().unwrap());
+    tlv(0x30, &cert)
 }
 
 fn corpus() -> &'static Vec<Vec<u8>> {

@@ -8,7 +8,7 @@
 
 use qes_cert::{
     identity, lint, parse_any, Certificate, CertificatePolicy, Evidence, ParseMode, PersonKind,
-    Purpose, Qualification, QualifiedSummary, Severity, Sex,
+    Purpose, QscdDeclaration, Qualification, QualifiedSummary, Severity, Sex,
 };
 use qes_testkit::TestPki;
 
@@ -26,8 +26,10 @@ fn natural_person_is_a_qualified_qscd_esignature_with_a_valid_cnp() {
         policy: CertificatePolicy::QcpNQscd
     }));
     assert_eq!(s.purpose.value, Some(Purpose::ESignature));
-    assert!(s.qscd.value);
+    assert_eq!(s.qscd.value, QscdDeclaration::Declared);
     assert!(s.qscd.evidence.contains(&Evidence::QcSscd));
+    assert!(s.conflicts.is_empty(), "{:?}", s.conflicts);
+    assert!(s.is_eu_qualified() && s.claims_qualified());
     assert_eq!(s.person.value, Some(PersonKind::Natural));
 
     assert!(cert.not_before() < cert.not_after());
@@ -85,7 +87,8 @@ fn legal_person_is_a_qualified_qscd_eseal_with_a_valid_cui() {
     let s = QualifiedSummary::of(&cert).unwrap();
     assert_eq!(s.qualified.value, Qualification::EuQualified);
     assert_eq!(s.purpose.value, Some(Purpose::ESeal));
-    assert!(s.qscd.value);
+    assert_eq!(s.qscd.value, QscdDeclaration::Declared);
+    assert!(s.conflicts.is_empty(), "{:?}", s.conflicts);
     assert_eq!(s.person.value, Some(PersonKind::Legal));
     let id = identity(&cert).unwrap();
     assert_eq!(
@@ -118,7 +121,7 @@ fn chain_pem_bundle_parses_in_order() {
     assert_eq!(certs[0].der(), holder.cert_der());
     // The CA certificates are not qualified end-entity certificates.
     let ca = strict(TestPki::shared().qualified_ca().cert_der());
-    assert!(!QualifiedSummary::of(&ca).unwrap().is_qualified());
+    assert!(!QualifiedSummary::of(&ca).unwrap().claims_qualified());
 }
 
 /// The testkit's identifiers are valid by qes-cert's own checks (the testkit cannot depend on

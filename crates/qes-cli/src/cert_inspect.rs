@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use qes_cert::{
-    identity, lint, Certificate, HolderIdentity, LintReport, PersonKind, Purpose, Qualification,
-    QualifiedSummary, Severity,
+    identity, lint, Certificate, HolderIdentity, LintReport, PersonKind, Purpose, QscdDeclaration,
+    Qualification, QualifiedSummary, Severity,
 };
 use serde::Serialize;
 
@@ -152,7 +152,15 @@ pub fn render(ins: &Inspection) -> String {
         Qualification::NonEuQualified { countries } => {
             format!("yes, under the law of {}", countries.join(", "))
         }
-        Qualification::NotQualified => "no".to_owned(),
+        Qualification::PolicyOnly { policies } => format!(
+            "no: qualified policy {} but no QcCompliance statement",
+            policies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => "no".to_owned(),
     };
     line("qualified", &qualified);
     let purpose = match ins.summary.purpose.value {
@@ -164,8 +172,15 @@ pub fn render(ins: &Inspection) -> String {
     line("purpose", purpose);
     line(
         "key on QSCD",
-        if ins.summary.qscd.value { "yes" } else { "no" },
+        match ins.summary.qscd.value {
+            QscdDeclaration::Declared => "yes (QcSSCD)",
+            QscdDeclaration::PolicyOnly => "not declared (only a QSCD policy, no QcSSCD)",
+            _ => "no",
+        },
     );
+    for c in &ins.summary.conflicts {
+        line("conflict", &format!("{c:?}"));
+    }
     let person = match ins.summary.person.value {
         Some(PersonKind::Natural) => "natural person",
         Some(PersonKind::Legal) => "legal person",

@@ -76,7 +76,11 @@ pub fn verify(
         RevocationPolicy::Require
     };
     let mut opts = ValidationOptions::new(at)
-        .with_explicit_policy(explicit_policy)
+        .with_explicit_policy(if explicit_policy {
+            qes_cert::ExplicitPolicy::Required
+        } else {
+            qes_cert::ExplicitPolicy::NotRequired
+        })
         .with_crls(crls)
         .with_revocation(revocation);
     if !policies.is_empty() {

@@ -141,7 +141,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let twin_verdict = validate(&first(&twin_path)?);
     print!("{}", cert_verify::render(&twin_verdict));
 
-    let qualified = inspection.summary.is_qualified() && inspection.summary.qscd.value;
+    let qualified = inspection.summary.is_eu_qualified()
+        && inspection.summary.qscd.value == qes_cert::QscdDeclaration::Declared;
     let ok = qualified && verdict.valid && !twin_verdict.valid;
     println!(
         "\n{} the holder certificate is {}qualified with its key on a QSCD, its path is {}, and the revoked twin is {}.",

@@ -82,11 +82,35 @@ fn inspect_natural_person_text_and_json() {
     let first = &json[0];
     assert_eq!(first["validity"]["state"], "valid");
     assert!(first["validity"]["days_left"].as_i64().unwrap() > 0);
-    assert_eq!(first["summary"]["qscd"]["value"], true);
+    assert_eq!(first["summary"]["qscd"]["value"], "declared");
     let romanian_id = &first["identity"]["romanian_id"];
     assert_eq!(romanian_id["kind"], "cnp", "{first:#}");
     assert_eq!(romanian_id["value"], "1850315400010");
     assert_eq!(romanian_id["birth_date"], "1985-03-15");
+}
+
+/// Regression: the legal person's identity (a `VATRO-` CUI) did not serialize, so
+/// `--json` failed on the testkit's own seal certificate.
+#[test]
+fn inspect_legal_person_json() {
+    let dir = pki_dir();
+    let file = p(dir.path(), "legal-person.pem");
+    let o = qes(&["cert", "inspect", &file, "--json", "--at", &at()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let first = &json[0];
+    assert_eq!(
+        first["summary"]["qualified"]["value"]["status"],
+        "eu_qualified"
+    );
+    assert_eq!(first["summary"]["purpose"]["value"], "e_seal");
+    assert_eq!(first["summary"]["person"]["value"], "legal");
+    let romanian_id = &first["identity"]["romanian_id"];
+    assert_eq!(romanian_id["kind"], "cui", "{first:#}");
+    assert_eq!(romanian_id["value"], qes_testkit::LEGAL_PERSON_CUI);
+    let o = qes(&["cert", "inspect", &file, "--at", &at()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("legal person"), "{}", stdout(&o));
 }
 
 #[test]

@@ -217,7 +217,13 @@ fn key_usage(ctx: &mut Ctx<'_>) {
         (true, true, _, _, _) => Some('F'),
         _ => None,
     };
+    // CA/B Forum website profiles take their keyUsage from the CA/B Forum requirements
+    // (EN 319 412-4 §4.1), which allow combinations outside table 1 (e.g. dataEncipherment).
+    let cabf_web = ctx.profile.web.is_some_and(super::WebValidation::is_cabf);
     let Some(setting) = setting else {
+        if cabf_web {
+            return;
+        }
         ctx.push(
             "qes.etsi.en_319_412_2.key_usage_unknown_setting",
             Severity::Error,

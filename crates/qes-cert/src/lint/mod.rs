@@ -21,7 +21,7 @@ use crate::identity::{identity, PersonKind};
 use crate::oids;
 use crate::policy::{CertificatePolicy, Policies};
 use crate::qc_statements::{QcStatements, QcType};
-use crate::summary::Purpose;
+use crate::summary::{purpose_of, Purpose};
 
 /// How serious a finding is (pkilint's scale).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -88,8 +88,9 @@ pub enum ProfileQualification {
 /// The certificate profile the rules are chosen by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct LintProfile {
-    /// Natural or legal person.
-    pub person: PersonKind,
+    /// Natural or legal person; `None` when the certificate does not tell (the person rules
+    /// of EN 319 412-2 §4.2.4 and EN 319 412-3 §4.2.1 are then skipped).
+    pub person: Option<PersonKind>,
     /// Qualified regime.
     pub qualification: ProfileQualification,
     /// Declared purpose, if any.
@@ -107,18 +108,28 @@ pub struct LintProfile {
 impl LintProfile {
     /// Detect the profile from the certificate's policies, QC statements and subject, the way
     /// EN 319 412 tells profiles apart.
+    ///
+    /// A well-formed QcCompliance statement makes the profile qualified (EU, or non-EU with
+    /// QcCClegislation); so does an EN 319 411-2 qualified policy without it, so that the
+    /// presence rules of EN 319 412-5 QCS-5-01 are checked against what the policy promises.
+    /// The purpose follows [`crate::QualifiedSummary`]: QcType decides, policies only when
+    /// QcType is absent, no purpose when QcType names several.
     pub fn detect(cert: &Certificate) -> Self {
         let qcs = QcStatements::from_certificate(cert)
             .ok()
             .flatten()
             .unwrap_or_default();
         let policies = Policies::from_certificate(cert).ok().flatten();
-        let has = |p: CertificatePolicy| policies.as_ref().is_some_and(|ps| ps.contains(p));
+        let policy_list: &[CertificatePolicy] =
+            policies.as_ref().map_or(&[], |p| p.policies.as_slice());
+        let has = |p: CertificatePolicy| policy_list.contains(&p);
         let compliance = qcs.contains(oids::QCS_COMPLIANCE);
-        let legislation = qcs.contains(oids::QCS_CC_LEGISLATION);
+        let legislation = qcs.contains_any_form(oids::QCS_CC_LEGISLATION);
+        let qualified_policy = policy_list.iter().any(|p| p.is_qualified());
         let qualification = match (compliance, legislation) {
             (true, false) => ProfileQualification::Eu,
             (true, true) => ProfileQualification::NonEu,
+            (false, _) if qualified_policy => ProfileQualification::Eu,
             (false, _) => ProfileQualification::None,
         };
         let web = if has(CertificatePolicy::CabfEv) || has(CertificatePolicy::Evcp) {
@@ -134,24 +145,11 @@ impl LintProfile {
         } else {
             None
         };
-        let person = identity(cert)
-            .ok()
-            .and_then(|i| i.person)
-            .unwrap_or(PersonKind::Legal);
+        let person = identity(cert).ok().and_then(|i| i.person);
         let purpose = if web.is_some() {
             Some(Purpose::Website)
         } else {
-            match qcs.qc_types().as_slice() {
-                [QcType::Esign] => Some(Purpose::ESignature),
-                [QcType::Eseal] => Some(Purpose::ESeal),
-                _ if has(CertificatePolicy::QcpN) || has(CertificatePolicy::QcpNQscd) => {
-                    Some(Purpose::ESignature)
-                }
-                _ if has(CertificatePolicy::QcpL) || has(CertificatePolicy::QcpLQscd) => {
-                    Some(Purpose::ESeal)
-                }
-                _ => None,
-            }
+            purpose_of(&qcs, policy_list).0
         };
         Self {
             person,
@@ -159,7 +157,7 @@ impl LintProfile {
             purpose,
             web,
             qscd: has(CertificatePolicy::QcpNQscd) || has(CertificatePolicy::QcpLQscd),
-            psd2: qcs.contains(oids::QCS_PSD2),
+            psd2: qcs.contains_any_form(oids::QCS_PSD2),
             precertificate: cert
                 .extension_raw(oids::EXT_CT_POISON)
                 .ok()
@@ -172,7 +170,7 @@ impl LintProfile {
     pub(crate) fn is_qcp_n(&self) -> bool {
         self.web.is_none()
             && self.qualification == ProfileQualification::Eu
-            && self.person == PersonKind::Natural
+            && self.person == Some(PersonKind::Natural)
             && self.purpose == Some(Purpose::ESignature)
     }
 }
@@ -252,19 +250,18 @@ impl Ctx<'_> {
     }
 }
 
-/// Non-DER encodings accepted in lenient mode.
+/// Non-DER encodings accepted in lenient mode. RFC 5280 §4.1 requires certificates to be
+/// DER-encoded, so each is an error even though lenient parsing tolerates it.
 fn encoding(ctx: &mut Ctx<'_>) {
     use crate::strictness::DerRule;
     for d in ctx.cert.der_deviations().to_vec() {
         let code = match d.rule {
-            DerRule::ExplicitDefaultBoolean { .. } => "qes.der.explicit_default_value",
+            DerRule::ExplicitDefaultBoolean { .. } | DerRule::ExplicitDefaultValue { .. } => {
+                "qes.der.explicit_default_value"
+            }
             DerRule::EmptySequence { .. } => "qes.der.empty_sequence",
             DerRule::NamedBitListTrailingZeros { .. } => "qes.der.named_bit_list_trailing_zeros",
         };
-        ctx.push(
-            code,
-            Severity::Warning,
-            format!("extension {}: {}", d.extension, d.rule),
-        );
+        ctx.push(code, Severity::Error, format!("{}: {}", d.location, d.rule));
     }
 }

@@ -35,10 +35,14 @@ fn expected_qualified(ctx: &Ctx<'_>) -> Option<CertificatePolicy> {
             CertificatePolicy::QncpW
         }
         (Some(WebValidation::Gen), ..) => CertificatePolicy::QncpWGen,
-        (None, PersonKind::Natural, Some(Purpose::ESignature), true) => CertificatePolicy::QcpNQscd,
-        (None, PersonKind::Natural, Some(Purpose::ESignature), false) => CertificatePolicy::QcpN,
-        (None, PersonKind::Legal, Some(Purpose::ESeal), true) => CertificatePolicy::QcpLQscd,
-        (None, PersonKind::Legal, Some(Purpose::ESeal), false) => CertificatePolicy::QcpL,
+        (None, Some(PersonKind::Natural), Some(Purpose::ESignature), true) => {
+            CertificatePolicy::QcpNQscd
+        }
+        (None, Some(PersonKind::Natural), Some(Purpose::ESignature), false) => {
+            CertificatePolicy::QcpN
+        }
+        (None, Some(PersonKind::Legal), Some(Purpose::ESeal), true) => CertificatePolicy::QcpLQscd,
+        (None, Some(PersonKind::Legal), Some(Purpose::ESeal), false) => CertificatePolicy::QcpL,
         _ => return None,
     })
 }
@@ -51,7 +55,7 @@ fn qualified(ctx: &mut Ctx<'_>, policies: &Policies) {
         .policies
         .iter()
         .copied()
-        .filter(|p| p.is_qualified())
+        .filter(|p| p.is_en_319_411_2())
         .collect();
     match present.as_slice() {
         [] => ctx.push(

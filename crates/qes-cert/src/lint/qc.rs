@@ -4,8 +4,9 @@ use super::{Ctx, ProfileQualification, Severity};
 use crate::codes;
 use crate::lint::subject::is_country;
 use crate::oids;
+use crate::policy::Policies;
 use crate::qc_statements::{Currency, QcStatement, QcStatements, QcType};
-use crate::summary::Purpose;
+use crate::summary::{purpose_of, Conflict, Purpose};
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     let qcs = match QcStatements::from_certificate(ctx.cert) {
@@ -21,10 +22,59 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
         }
     };
     presence(ctx, &qcs);
+    for id in qcs.duplicate_ids() {
+        ctx.push(
+            "qes.etsi.en_319_412_5.duplicate_qc_statement",
+            Severity::Warning,
+            format!(
+                "EN 319 412-5 §4: QC statement {id} appears more than once; each statement \
+                 is a single claim"
+            ),
+        );
+    }
     for st in &qcs.statements {
         statement(ctx, st);
     }
+    // EN 319 412-5 §4.2.3 over all QcType statements together: two statements naming one
+    // purpose each still name two.
+    if qcs
+        .statements
+        .iter()
+        .any(|s| matches!(s, QcStatement::Type(_)))
+    {
+        let mut types = qcs.qc_types();
+        let mut distinct = Vec::new();
+        for t in types.drain(..) {
+            if !distinct.contains(&t) {
+                distinct.push(t);
+            }
+        }
+        qc_type(ctx, &distinct);
+        // The policy promises another purpose than the one QcType declares.
+        let policies = Policies::from_certificate(ctx.cert)
+            .ok()
+            .flatten()
+            .map(|p| p.policies)
+            .unwrap_or_default();
+        let (_, _, conflicts) = purpose_of(&qcs, &policies);
+        for c in conflicts {
+            if let Conflict::QcTypeContradictsPolicy { qc_type, policy } = c {
+                if !ctx.findings.iter().any(|f| f.code == QC_TYPE_MISMATCH) {
+                    ctx.push(
+                        QC_TYPE_MISMATCH,
+                        Severity::Error,
+                        format!(
+                            "EN 319 412-5 §4.2.3: QcType is {qc_type:?}, the policy {policy} is \
+                             for another purpose"
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
+
+const QC_TYPE_MISMATCH: &str = "qes.etsi.en_319_412_5.qc_type_mismatch";
 
 /// EN 319 412-5 §5 table 2 (QCS-5-01), per profile.
 fn presence(ctx: &mut Ctx<'_>, qcs: &QcStatements) {
@@ -58,8 +108,9 @@ fn presence(ctx: &mut Ctx<'_>, qcs: &QcStatements) {
         }
         _ => {}
     }
+    // Present but malformed is reported as malformed (below), not as missing.
     for (oid, key, what) in must {
-        if !qcs.contains(oid) {
+        if !qcs.contains_any_form(oid) {
             let code = match key {
                 "compliance" => "qes.etsi.en_319_412_5.missing_qc_compliance",
                 "sscd" => "qes.etsi.en_319_412_5.missing_qc_sscd",
@@ -74,7 +125,7 @@ fn presence(ctx: &mut Ctx<'_>, qcs: &QcStatements) {
         }
     }
     for (oid, key, what) in must_not {
-        if qcs.contains(oid) {
+        if qcs.contains_any_form(oid) {
             let code = match key {
                 "sscd" => "qes.etsi.en_319_412_5.prohibited_qc_sscd",
                 _ => "qes.etsi.en_319_412_5.prohibited_qc_cc_legislation",
@@ -95,7 +146,6 @@ fn statement(ctx: &mut Ctx<'_>, st: &QcStatement) {
             Severity::Fatal,
             format!("QC statement {id} does not decode: {reason}"),
         ),
-        QcStatement::Type(types) => qc_type(ctx, types),
         QcStatement::CcLegislation { countries } => {
             if countries.is_empty() {
                 ctx.push(

@@ -25,12 +25,14 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     // of the CA/B Forum instead (EN 319 412-4 §4.2).
     if !ctx.profile.web.is_some_and(super::WebValidation::is_cabf) {
         issuer(ctx);
+        // An unknown person kind: neither person's subject rules can be chosen, so none runs.
         match ctx.profile.person {
-            PersonKind::Natural => natural(ctx),
-            PersonKind::Legal => legal(ctx),
+            Some(PersonKind::Natural) => natural(ctx),
+            Some(PersonKind::Legal) => legal(ctx),
+            None => {}
         }
     }
-    if ctx.profile.person == PersonKind::Legal {
+    if ctx.profile.person == Some(PersonKind::Legal) {
         organization_identifier_differs(ctx);
     }
     semantics_identifiers(ctx);
@@ -315,7 +317,7 @@ fn registration_authorities(
     clause: &str,
 ) {
     for info in infos.iter().filter(|i| i.identifier == Some(id)) {
-        if !info.has_name_registration_authorities {
+        if !info.has_name_registration_authorities() {
             ctx.push(
                 "qes.etsi.en_319_412_1.national_scheme_without_registration_authority",
                 Severity::Error,
@@ -324,7 +326,11 @@ fn registration_authorities(
                      nameRegistrationAuthorities in the semantics information"
                 ),
             );
-        } else if info.name_registration_authority_uris.is_empty() {
+        } else if info
+            .name_registration_authority_uris
+            .as_ref()
+            .is_some_and(Vec::is_empty)
+        {
             ctx.push(
                 "qes.etsi.en_319_412_1.registration_authority_without_uri",
                 Severity::Error,

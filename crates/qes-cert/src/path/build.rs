@@ -3,7 +3,7 @@
 
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectKeyIdentifier};
 
-use super::names::names_match;
+use super::names::PreparedName;
 use super::{
     revocation, validate, PathError, PathErrorKind, PathValidator, ValidatedPath,
     ValidationOptions, Work,
@@ -71,14 +71,16 @@ where
         return Ok(None);
     };
     let index = chain.len().saturating_sub(1);
-    let issuer = &current.x509().tbs_certificate.issuer;
+    let issuer = PreparedName::new(&current.x509().tbs_certificate.issuer);
     let mut found = false;
+    let budget = |k| PathError::new(k, Some(index));
 
-    let mut anchors: Vec<&Certificate> = v
-        .anchors
-        .iter()
-        .filter(|a| names_match(&a.x509().tbs_certificate.subject, issuer))
-        .collect();
+    let mut anchors: Vec<&Certificate> = Vec::new();
+    for a in v.anchors {
+        if work.subject_matches(a, &issuer).map_err(budget)? {
+            anchors.push(a);
+        }
+    }
     anchors.sort_by_key(|a| key_id_rank(current, a));
     for anchor in anchors {
         found = true;
@@ -91,12 +93,12 @@ where
         }
     }
 
-    let mut candidates: Vec<&'a Certificate> = v
-        .intermediates
-        .iter()
-        .filter(|c| names_match(&c.x509().tbs_certificate.subject, issuer))
-        .filter(|c| !chain.contains(c))
-        .collect();
+    let mut candidates: Vec<&'a Certificate> = Vec::new();
+    for c in v.intermediates {
+        if !chain.contains(&c) && work.subject_matches(c, &issuer).map_err(budget)? {
+            candidates.push(c);
+        }
+    }
     candidates.sort_by_key(|c| key_id_rank(current, c));
     if !candidates.is_empty() && chain.len() >= opts.max_depth {
         record(

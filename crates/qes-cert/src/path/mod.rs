@@ -36,9 +36,17 @@
 //!   initial-explicit-policy (BoringSSL and PKITS read it so); policy qualifiers are ignored.
 //! - Name constraints on otherName, x400Address, ediPartyName and registeredID cannot be
 //!   evaluated: a name of such a form under such a constraint fails the path.
-//! - Extended key usage is not enforced along the path (the caller checks the leaf's purpose).
-//! - The delegated OCSP responder's own revocation status is not checked (the verdict says
-//!   whether it carries id-pkix-ocsp-nocheck).
+//! - Extended key usage is not enforced along the path (the caller checks the leaf's purpose);
+//!   a critical extendedKeyUsage is accepted as recognised (§6.1.4 (o)) without evaluation.
+//! - A critical QCStatements extension (RFC 3739 §3.2.6) is accepted as recognised without
+//!   evaluating its statements here; [`crate::QualifiedSummary`] reads them.
+//! - OCSP: a `good` answer from a delegated responder without id-pkix-ocsp-nocheck is not
+//!   accepted (its own status is not checked, RFC 6960 §4.2.2.2.1); its `revoked` answer is.
+//!   OCSP and CRLs are both read: `revoked` from either wins.
+//! - A CRL signed by a certificate other than the issuer counts only if that certificate's
+//!   own path ends at the same trust anchor (§6.3.3 (f)); a delta CRL only if signed with the
+//!   same key as its complete CRL (§6.3.3 (g)(2)). Revocation status is as of the validation
+//!   time: see [`crate::RevocationStatus::Revoked`] for past-time validation.
 
 mod build;
 pub(crate) mod names;
@@ -71,6 +79,39 @@ pub enum RevocationPolicy {
     IfAvailable,
     /// Dangerous: revocation is not checked at all.
     Skip,
+}
+
+/// initial-explicit-policy (RFC 5280 §6.1.1 (f)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExplicitPolicy {
+    /// The path need not be valid for at least one policy (unless the certificates say so).
+    #[default]
+    NotRequired,
+    /// The path must be valid for at least one policy of the user-initial-policy-set.
+    Required,
+}
+
+/// initial-policy-mapping-inhibit (RFC 5280 §6.1.1 (e)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyMapping {
+    /// Policy mapping is allowed (unless the certificates inhibit it).
+    #[default]
+    Allowed,
+    /// Policy mapping is inhibited from the start.
+    Inhibited,
+}
+
+/// initial-any-policy-inhibit (RFC 5280 §6.1.1 (g)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AnyPolicy {
+    /// anyPolicy in a certificate matches any policy (unless the certificates inhibit it).
+    #[default]
+    Allowed,
+    /// anyPolicy is not processed from the start.
+    Inhibited,
 }
 
 /// Limits on the work one validation may do, against pathological inputs (RFC 4158 §5.2 notes
@@ -162,20 +203,20 @@ impl ValidationOptions {
     }
 
     /// initial-explicit-policy (§6.1.1 (f)).
-    pub fn with_explicit_policy(mut self, required: bool) -> Self {
-        self.explicit_policy = required;
+    pub fn with_explicit_policy(mut self, explicit: ExplicitPolicy) -> Self {
+        self.explicit_policy = explicit == ExplicitPolicy::Required;
         self
     }
 
     /// initial-policy-mapping-inhibit (§6.1.1 (e)).
-    pub fn with_policy_mapping_inhibit(mut self, inhibit: bool) -> Self {
-        self.policy_mapping_inhibit = inhibit;
+    pub fn with_policy_mapping(mut self, mapping: PolicyMapping) -> Self {
+        self.policy_mapping_inhibit = mapping == PolicyMapping::Inhibited;
         self
     }
 
     /// initial-any-policy-inhibit (§6.1.1 (g)).
-    pub fn with_any_policy_inhibit(mut self, inhibit: bool) -> Self {
-        self.any_policy_inhibit = inhibit;
+    pub fn with_any_policy(mut self, any: AnyPolicy) -> Self {
+        self.any_policy_inhibit = any == AnyPolicy::Inhibited;
         self
     }
 
@@ -185,10 +226,12 @@ impl ValidationOptions {
         self
     }
 
-    /// OCSP responses (RFC 6960) to check revocation with, before the CRLs: a response that
-    /// passes [`crate::OcspResponse::check`] for a certificate and its issuer at the validation
-    /// time (default [`crate::OcspCheckOptions`], this algorithm policy) and says good or
-    /// revoked decides that certificate's status.
+    /// OCSP responses (RFC 6960) to check revocation with, alongside the CRLs: a response
+    /// that passes [`crate::OcspResponse::check`] for a certificate and its issuer at the
+    /// validation time (default [`crate::OcspCheckOptions`], this algorithm policy) counts.
+    /// `revoked` from OCSP or a CRL fails the path; otherwise `good` from either suffices. A
+    /// `good` from a delegated responder without id-pkix-ocsp-nocheck
+    /// ([`crate::ResponderStatus::Unchecked`]) does not count.
     pub fn with_ocsp_responses(
         mut self,
         responses: impl IntoIterator<Item = crate::ocsp::OcspResponse>,
@@ -530,13 +573,17 @@ impl<'a> PathValidator<'a> {
     }
 }
 
-/// Remaining work during one validation.
+/// Remaining work during one validation, and the subject names prepared so far.
 #[derive(Debug)]
 pub(crate) struct Work {
     signatures: usize,
     candidates: usize,
     pub(crate) name_comparisons: usize,
     pub(crate) crls: usize,
+    /// Prepared subject names of the anchors, intermediates and path certificates, keyed by
+    /// the certificate's address: they are borrowed for the whole validation run, so an
+    /// address names one certificate while this `Work` lives.
+    subjects: std::collections::HashMap<usize, names::PreparedName>,
 }
 
 impl Work {
@@ -546,7 +593,29 @@ impl Work {
             candidates: b.candidates,
             name_comparisons: b.name_comparisons,
             crls: b.candidates.saturating_mul(8),
+            subjects: std::collections::HashMap::new(),
         }
+    }
+
+    /// Whether `cert`'s subject matches `name` (RFC 5280 §7.1), charging one name comparison;
+    /// each certificate's subject is prepared once per run. `cert` must be borrowed for the
+    /// whole run (an anchor, an intermediate or the leaf), never a temporary.
+    pub(crate) fn subject_matches(
+        &mut self,
+        cert: &Certificate,
+        name: &names::PreparedName,
+    ) -> Result<bool, PathErrorKind> {
+        self.name_comparisons =
+            self.name_comparisons
+                .checked_sub(1)
+                .ok_or(PathErrorKind::BudgetExceeded {
+                    what: "name comparisons",
+                })?;
+        let prepared = self
+            .subjects
+            .entry(core::ptr::from_ref(cert).addr())
+            .or_insert_with(|| names::PreparedName::new(&cert.x509().tbs_certificate.subject));
+        Ok(prepared == name)
     }
 
     pub(crate) fn signature(&mut self) -> Result<(), PathErrorKind> {

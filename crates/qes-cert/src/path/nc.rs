@@ -168,10 +168,12 @@ fn matches(name: &Subject<'_>, subtree: &GeneralSubtree) -> Result<bool, NcFailu
     })
 }
 
-/// `constraint` with a leading dot: any subdomain; otherwise exactly the host.
+/// `constraint` with a leading dot: any subdomain; otherwise exactly the host. A trailing
+/// dot (the absolute form of a DNS name, RFC 1034 §3.1) is ignored on both sides, so that
+/// `evil.example.com.` cannot escape an excluded `.example.com` (RFC 5280 §4.2.1.10).
 fn host_matches(host: &str, constraint: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    let constraint = constraint.to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let constraint = constraint.trim_end_matches('.').to_ascii_lowercase();
     if constraint.starts_with('.') {
         host.ends_with(&constraint)
     } else {
@@ -281,5 +283,36 @@ mod tests {
         assert!(email_matches("a@mail.example.com", ".example.com"));
         assert!(!email_matches("a@example.com", ".example.com"));
         assert!(email_matches("a@example.com", "example.com"));
+    }
+
+    /// Review S4: a trailing dot must not take a URI host out of an excluded subtree.
+    #[test]
+    fn uri_trailing_dot_stays_in_subtree() {
+        let subtree = |c: &str| GeneralSubtree {
+            base: GeneralName::UniformResourceIdentifier(der::asn1::Ia5String::new(c).unwrap()),
+            minimum: 0,
+            maximum: None,
+        };
+        for uri in ["http://evil.example.com./", "http://evil.example.com../x"] {
+            assert_eq!(
+                matches(&Subject::Uri(uri), &subtree(".example.com")),
+                Ok(true),
+                "{uri}"
+            );
+        }
+        assert_eq!(
+            matches(
+                &Subject::Uri("http://example.com./"),
+                &subtree("example.com.")
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            matches(
+                &Subject::Uri("http://example.com./"),
+                &subtree(".example.com")
+            ),
+            Ok(false)
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Revocation during path validation (RFC 5280 §6.1.3 (a)(3), §6.3): each certificate of a
-//! validated path is checked against the supplied CRLs; a CRL issued under a key other than
-//! the certificate's issuer (separate CRL signing key, indirect CRL) must itself chain to the
-//! same trust anchors (§6.3.3 (f)), validated recursively with a bound on the recursion.
+//! validated path is checked against the supplied OCSP responses and CRLs together (`revoked`
+//! from either wins). A CRL issued under a key other than the certificate's issuer (separate
+//! CRL signing key, indirect CRL) must itself chain to the same trust anchor as the path
+//! (§6.3.3 (f)), validated recursively with a bound on the recursion; a CRL signed under
+//! another trust anchor, even by a CA of the same name, is not authoritative.
 
 use super::names::names_match;
 use super::{
@@ -9,7 +11,7 @@ use super::{
 };
 use crate::certificate::Certificate;
 use crate::crl::{may_sign_crls, revocation_status, Crl, RevocationStatus, UndeterminedReason};
-use crate::ocsp::OcspCheckOptions;
+use crate::ocsp::{OcspCheckOptions, ResponderKind, ResponderStatus};
 use crate::path::ANY_POLICY;
 use crate::sigverify::{oids, verify_signature_inheriting};
 
@@ -78,15 +80,27 @@ struct PathContext<'p, 'a> {
     opts: &'p ValidationOptions,
 }
 
+/// The public key a CRL was verified with (compared for delta CRLs, §6.3.3 (g)(2)).
+fn candidate_key(c: &Certificate) -> Vec<u8> {
+    c.x509()
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .raw_bytes()
+        .to_vec()
+}
+
 /// Check the CRL's signature and its issuer's authority for a certificate whose issuer is
-/// `chain[issuer_at]` (or the anchor when past the end).
+/// `chain[issuer_at]` (or the anchor when past the end): the issuer itself, or a CRL issuer
+/// certificate from the pool whose own path ends at the same trust anchor `ctx.anchor`
+/// (RFC 5280 §6.3.3 (f)). Returns the key that verified it.
 fn verify_crl(
     ctx: &PathContext<'_, '_>,
     crl: &Crl,
     issuer_at: usize,
     work: &mut Work,
     signers: &mut Vec<Vec<u8>>,
-) -> Result<(), UndeterminedReason> {
+) -> Result<Vec<u8>, UndeterminedReason> {
     let PathContext {
         v,
         chain,
@@ -111,23 +125,22 @@ fn verify_crl(
             opts,
             work,
         )? {
-            return Ok(());
+            return Ok(candidate_key(issuer));
         }
     }
-    // Another trust anchor with the CRL issuer's name.
-    for a in v.anchors.iter().filter(|a| *a != issuer) {
-        if names_match(&a.x509().tbs_certificate.subject, crl_issuer) {
-            tried_signature = true;
-            if verify_with(crl, a, None, opts, work)? {
-                return Ok(());
-            }
-        }
-    }
-    // A separate CRL issuer certificate, validated to the same anchors (§6.3.3 (f)).
+    // A separate CRL issuer certificate, whose own path must end at the same trust anchor as
+    // the certificate's (§6.3.3 (f)): a CRL signed under another anchor (another provider of
+    // a trusted list, possibly using the same CA name) is not authoritative.
+    let scoped = PathValidator {
+        anchors: core::slice::from_ref(anchor),
+        intermediates: v.intermediates,
+    };
     let pool = v.intermediates.iter().chain(chain.iter().copied());
     for candidate in pool {
         if candidate == issuer
-            || !names_match(&candidate.x509().tbs_certificate.subject, crl_issuer)
+            || !work
+                .subject_matches(candidate, crl.prepared_issuer())
+                .map_err(|_| UndeterminedReason::Budget)?
             || !may_sign_crls(candidate)
         {
             continue;
@@ -138,16 +151,16 @@ fn verify_crl(
         }
         if signers.iter().any(|s| s.as_slice() == candidate.der()) {
             // Its own validation is in progress further up: accept (self-issued CRL keys).
-            return Ok(());
+            return Ok(candidate_key(candidate));
         }
         if signers.len() >= MAX_SIGNER_DEPTH {
             continue;
         }
         signers.push(candidate.der().to_vec());
-        let result = build::build(v, candidate, &signer_options(opts), work, signers);
+        let result = build::build(&scoped, candidate, &signer_options(opts), work, signers);
         signers.pop();
         match result {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(candidate_key(candidate)),
             Err(e) if matches!(e.kind(), PathErrorKind::BudgetExceeded { .. }) => {
                 return Err(UndeterminedReason::Budget)
             }
@@ -162,6 +175,10 @@ fn verify_crl(
 }
 
 /// A decisive (good or revoked) status from the supplied OCSP responses, if any.
+///
+/// A `good` answer from a delegated responder without id-pkix-ocsp-nocheck is not decisive:
+/// the responder's own status would have to be checked (RFC 6960 §4.2.2.2.1), which is not
+/// done; its `revoked` answer is honoured (it can only fail the path).
 fn ocsp_status(
     cert: &Certificate,
     issuer: &Certificate,
@@ -175,12 +192,22 @@ fn ocsp_status(
     // The newest decisive answer wins (a revoked one on a tie).
     let mut best: Option<(chrono::DateTime<chrono::Utc>, bool, RevocationStatus)> = None;
     for response in opts.ocsp.iter() {
-        work.signature().map_err(|k| PathError::new(k, None))?;
+        // One signature for the response, one per embedded responder candidate.
+        for _ in 0..=response.certificates().len() {
+            work.signature().map_err(|k| PathError::new(k, None))?;
+        }
         let Ok(verdict) = response.check(cert, issuer, &check) else {
             continue;
         };
         let revoked = matches!(verdict.status, RevocationStatus::Revoked { .. });
-        if !revoked && verdict.status != RevocationStatus::Good {
+        let unchecked_responder = matches!(
+            verdict.responder,
+            ResponderKind::Delegated {
+                status: ResponderStatus::Unchecked,
+                ..
+            }
+        );
+        if !revoked && (verdict.status != RevocationStatus::Good || unchecked_responder) {
             continue;
         }
         let key = (verdict.this_update, revoked);
@@ -192,6 +219,10 @@ fn ocsp_status(
 }
 
 /// Revocation status of every certificate of `chain` (leaf first), enforcing `opts.revocation`.
+///
+/// OCSP responses and CRLs are both consulted: `revoked` from either source fails the path,
+/// `good` from either is enough otherwise (a fresh CRL listing the certificate is never hidden
+/// by a `good` OCSP answer).
 pub(super) fn check_path(
     v: &PathValidator<'_>,
     chain: &[&Certificate],
@@ -208,28 +239,34 @@ pub(super) fn check_path(
     for (index, cert) in chain.iter().enumerate().rev() {
         let issuer_at = index.saturating_add(1);
         let issuer = chain.get(issuer_at).copied().unwrap_or(anchor);
-        if let Some(status) = ocsp_status(cert, issuer, opts, work)? {
-            if let RevocationStatus::Revoked { time, reason } = status {
-                return Err(PathError::new(
-                    PathErrorKind::Revoked { time, reason },
-                    Some(index),
-                ));
-            }
-            statuses.push(status);
-            continue;
+        let ocsp = ocsp_status(cert, issuer, opts, work)?;
+        if let Some(RevocationStatus::Revoked { time, reason }) = ocsp {
+            return Err(PathError::new(
+                PathErrorKind::Revoked { time, reason },
+                Some(index),
+            ));
         }
-        let mut crl_budget = work.crls;
         let ctx = PathContext {
             v,
             chain,
             anchor,
             opts,
         };
-        let status = {
+        // The CRL count is charged to the shared budget after the check, keeping what nested
+        // CRL issuer validations consumed meanwhile.
+        let before = work.crls;
+        let mut crl_budget = before;
+        let crl_status = {
             let mut verify = |crl: &Crl| verify_crl(&ctx, crl, issuer_at, work, signers);
             revocation_status(cert, &opts.crls, opts.time, &mut verify, &mut crl_budget)
         };
-        work.crls = crl_budget;
+        let used = before.saturating_sub(crl_budget);
+        work.crls = work.crls.saturating_sub(used);
+        let status = match (ocsp, crl_status) {
+            (_, revoked @ RevocationStatus::Revoked { .. }) => revoked,
+            (Some(good), _) => good,
+            (None, crl) => crl,
+        };
         match (&status, opts.revocation) {
             (RevocationStatus::Revoked { time, reason }, _) => {
                 return Err(PathError::new(
