@@ -1,12 +1,12 @@
 //! Certificate revocation lists (RFC 5280 §5).
 
 use chrono::{DateTime, Utc};
-use der::asn1::{BitString, OctetString, Uint};
+use der::asn1::{BitString, Uint};
 use der::Encode;
 use x509_cert::certificate::Version;
 use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
 use x509_cert::ext::pkix::crl::CrlNumber;
-use x509_cert::ext::pkix::{AuthorityKeyIdentifier, CrlReason};
+use x509_cert::ext::pkix::CrlReason;
 use x509_cert::serial_number::SerialNumber;
 
 use crate::cert::{ext, x509_time};
@@ -75,14 +75,7 @@ pub(crate) fn build(
             Some(entries)
         },
         crl_extensions: Some(vec![
-            ext(
-                false,
-                &AuthorityKeyIdentifier {
-                    key_identifier: Some(OctetString::new(issuer.key_identifier()?)?),
-                    authority_cert_issuer: None,
-                    authority_cert_serial_number: None,
-                },
-            )?,
+            crate::profile::authority_key_id(issuer)?,
             ext(false, &CrlNumber(Uint::new(&number.to_be_bytes())?))?,
         ]),
     };

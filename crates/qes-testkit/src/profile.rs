@@ -419,7 +419,8 @@ pub(crate) fn ca_extensions(
     Ok(exts)
 }
 
-fn authority_key_id(issuer: &Issued) -> Result<Extension> {
+/// The AKI extension naming `issuer`'s key (RFC 5280 §4.2.1.1, §5.2.1).
+pub(crate) fn authority_key_id(issuer: &Issued) -> Result<Extension> {
     ext(
         false,
         &AuthorityKeyIdentifier {
