@@ -5,6 +5,43 @@
 //! CNP), lint them, and validate certification paths (RFC 5280 §6) with CRL and OCSP checking.
 //!
 //! Time is always an argument: nothing in this crate reads the clock.
+//!
+//! ```
+//! use chrono::Duration;
+//! use qes_cert::{
+//!     identity, lint, parse_der, Crl, ParseMode, PathValidator, QualifiedSummary,
+//!     QscdDeclaration, RevocationPolicy, ValidationOptions,
+//! };
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A throw-away qualified PKI (qes-testkit): root → qualified CA → natural person.
+//! let pki = qes_testkit::TestPki::shared();
+//! let holder = parse_der(pki.natural_person().cert_der(), ParseMode::Strict)?;
+//!
+//! // The qualified profile (EN 319 412-5) and the holder (EN 319 412-2, Romanian CNP).
+//! let summary = QualifiedSummary::of(&holder)?;
+//! assert!(summary.is_eu_qualified());
+//! assert_eq!(summary.qscd.value, QscdDeclaration::Declared);
+//! let cnp = identity(&holder)?.cnp().copied().ok_or("no CNP")?;
+//! assert_eq!(cnp.birth_date(), chrono::NaiveDate::from_ymd_opt(1985, 3, 15));
+//! assert!(lint(&holder).errors().next().is_none());
+//!
+//! // RFC 5280 path validation at a given time, revocation required.
+//! let at = pki.epoch() + Duration::days(30);
+//! let root = parse_der(pki.root().cert_der(), ParseMode::Strict)?;
+//! let ca = parse_der(pki.qualified_ca().cert_der(), ParseMode::Strict)?;
+//! let mut crls = Vec::new();
+//! for issuer in [pki.root(), pki.qualified_ca()] {
+//!     let der = pki.crl(issuer, &[], at - Duration::days(1), at + Duration::days(6))?;
+//!     crls.push(Crl::from_der(&der)?);
+//! }
+//! let options =
+//!     ValidationOptions::new(at).with_crls(crls).with_revocation(RevocationPolicy::Require);
+//! let (anchors, intermediates) = ([root], [ca]);
+//! let path = PathValidator::new(&anchors).with_intermediates(&intermediates).validate(&holder, &options)?;
+//! assert_eq!(path.certificates().len(), 2); // holder and qualified CA, under the root anchor
+//! # Ok(())
+//! # }
+//! ```
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod certificate;
