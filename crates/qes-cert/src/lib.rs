@@ -61,6 +61,7 @@ mod qc_statements;
 mod sigverify;
 mod strictness;
 mod summary;
+mod time;
 
 pub use certificate::{Certificate, ParseMode, MAX_CERTIFICATE_LEN};
 pub use cnp::{cnp_control_digit, county_name, Cnp, CnpError, Cui, CuiError, Residency, Sex};

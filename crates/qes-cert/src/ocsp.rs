@@ -32,10 +32,11 @@
 //!
 //! Real responders (certomancer, some TSAs) put fractional seconds in GeneralizedTime
 //! (`20261122032244.853599Z`), which RFC 5280 §4.1.2.5.2 forbids and `der` 0.7 rejects; the
-//! time fields here are decoded leniently (fraction accepted, `Z` required). The
+//! time fields here are decoded leniently (fraction accepted, `Z` required) by the crate's
+//! one time decoder (`time.rs`, [`TimeRules::FractionalSeconds`]). The
 //! `tbsResponseData` bytes are kept as received for the signature check.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use const_oid::db::rfc5280::ID_KP_OCSP_SIGNING;
 use const_oid::ObjectIdentifier;
 use der::asn1::{BitString, Null, OctetString};
@@ -49,10 +50,11 @@ use x509_cert::ext::Extensions;
 use x509_ocsp::{CertId, OcspResponseStatus, ResponderId};
 
 use crate::certificate::{Certificate, ParseMode};
-use crate::crl::{to_chrono, RevocationReason, RevocationStatus, UndeterminedReason};
+use crate::crl::{RevocationReason, RevocationStatus, UndeterminedReason};
 use crate::error::{Error, Result};
 use crate::path::names::names_match;
 use crate::sigverify::{digest_by_oid, verify_signature, AlgorithmPolicy, SignatureError};
+use crate::time::{decode_generalized_time, TimeRules};
 
 /// Upper bound on the size of an OCSP response, against resource exhaustion.
 pub const MAX_OCSP_RESPONSE_LEN: usize = 1024 * 1024;
@@ -86,37 +88,10 @@ struct LenientTime {
     time: DateTime<Utc>,
 }
 
-/// `YYYYMMDDHHMMSS[.f+]Z`.
-fn parse_generalized_time(raw: &[u8]) -> Option<DateTime<Utc>> {
-    let s = core::str::from_utf8(raw).ok()?;
-    let s = s.strip_suffix('Z')?;
-    let (main, frac) = match s.find(['.', ',']) {
-        Some(i) => (s.get(..i)?, Some(s.get(i.checked_add(1)?..)?)),
-        None => (s, None),
-    };
-    if main.len() != 14 || !main.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let num = |r: core::ops::Range<usize>| main.get(r).and_then(|d| d.parse::<u32>().ok());
-    let year = i32::try_from(num(0..4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, num(4..6)?, num(6..8)?)?;
-    let mut nanos = 0u32;
-    if let Some(frac) = frac {
-        if frac.is_empty() || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let digits: u32 = frac.parse().ok()?;
-        let scale = 10u32.checked_pow(9u32.checked_sub(u32::try_from(frac.len()).ok()?)?)?;
-        nanos = digits.checked_mul(scale)?;
-    }
-    let dt = date.and_hms_nano_opt(num(8..10)?, num(10..12)?, num(12..14)?, nanos)?;
-    Some(dt.and_utc())
-}
-
 impl<'a> DecodeValue<'a> for LenientTime {
     fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
         let raw = reader.read_vec(header.length)?;
-        let time = parse_generalized_time(&raw)
+        let time = decode_generalized_time(&raw, TimeRules::FractionalSeconds)
             .ok_or_else(|| der::Error::from(der::ErrorKind::DateTime))?;
         Ok(Self { raw, time })
     }
@@ -646,14 +621,7 @@ fn delegated_ok(
             });
         }
     }
-    let (Some(nb), Some(na)) = (
-        to_chrono(tbs.validity.not_before),
-        to_chrono(tbs.validity.not_after),
-    ) else {
-        return Err(OcspError::ResponderNotAuthorised {
-            why: "malformed validity",
-        });
-    };
+    let (nb, na) = (cand.not_before(), cand.not_after());
     let latest = opts.time.checked_add_signed(opts.clock_skew);
     let earliest = opts.time.checked_sub_signed(opts.clock_skew);
     if latest.is_none_or(|l| l < nb) || earliest.is_none_or(|e| e > na) {
@@ -889,13 +857,12 @@ mod tests {
 
     #[test]
     fn lenient_time() {
-        let t = parse_generalized_time(b"20261122032244.853599Z").unwrap();
+        // The shared decoder (crate::time), with fractional seconds as responders send them.
+        let t = decode_generalized_time(b"20261122032244.853599Z", TimeRules::FractionalSeconds)
+            .unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-22T03:22:44.853599+00:00");
-        assert!(parse_generalized_time(b"20261122032244Z").is_some());
-        assert!(parse_generalized_time(b"20261122032244").is_none());
-        assert!(parse_generalized_time(b"20261322032244Z").is_none());
-        assert!(parse_generalized_time(b"20261122032244.Z").is_none());
-        assert!(parse_generalized_time(b"2026112203224Z").is_none());
+        assert!(LenientTime::from_der(b"\x18\x0f20261122032244Z").is_ok());
+        assert!(LenientTime::from_der(b"\x18\x0e20261122032244").is_err());
     }
 
     /// Review (lower): issuerNameHash is computed over the issuer Name as received.

@@ -23,21 +23,12 @@ fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../third-party/nist-pkits")
 }
 
-/// The one PKITS certificate that does not parse (see EXCEPTIONS.md, 4.2.3).
-const UNPARSEABLE_CERT: &str = "Validpre2000UTCnotBeforeDateTest3EE";
-
-/// Every PKITS certificate parses in strict mode, except [`UNPARSEABLE_CERT`] (`None`); any
-/// other failure fails the test loudly.
-fn load_cert(name: &str) -> Option<Certificate> {
+/// Every PKITS certificate parses in strict mode (4.2.3's notBefore in 1950 included); a
+/// failure fails the test loudly.
+fn load_cert(name: &str) -> Certificate {
     let bytes = std::fs::read(dir().join("certs").join(format!("{name}.crt"))).unwrap();
-    match Certificate::from_der(&bytes, ParseMode::Strict) {
-        Ok(c) => {
-            assert_ne!(name, UNPARSEABLE_CERT, "now parses: update EXCEPTIONS.md");
-            Some(c)
-        }
-        Err(_) if name == UNPARSEABLE_CERT => None,
-        Err(e) => panic!("PKITS certificate {name} does not parse strictly: {e}"),
-    }
+    Certificate::from_der(&bytes, ParseMode::Strict)
+        .unwrap_or_else(|e| panic!("PKITS certificate {name} does not parse strictly: {e}"))
 }
 
 /// Every PKITS CRL parses; a failure fails the test loudly.
@@ -655,7 +646,7 @@ fn nist_pkits() {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        let certs: Vec<Option<Certificate>> = names.iter().map(|n| load_cert(n)).collect();
+        let certs: Vec<Certificate> = names.iter().map(|n| load_cert(n)).collect();
         let crls: Vec<Crl> = case["crls"]
             .as_array()
             .unwrap()
@@ -677,10 +668,7 @@ fn nist_pkits() {
             .unwrap_or(false);
         let (mapping_inhibit, any_inhibit) = flags.get(&name).copied().unwrap_or_default();
 
-        let result = if certs.iter().any(Option::is_none) {
-            Err("a certificate does not parse".to_owned())
-        } else {
-            let certs: Vec<Certificate> = certs.into_iter().flatten().collect();
+        let result = {
             let anchors = [certs[0].clone()];
             let pool: Vec<Certificate> = certs[1..certs.len() - 1].to_vec();
             let leaf = &certs[certs.len() - 1];
@@ -830,7 +818,7 @@ fn path_building_in_the_full_pool() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
         if name != "TrustAnchorRootCertificate" {
-            pool.extend(load_cert(&name));
+            pool.push(load_cert(&name));
         }
     }
     let mut crls = Vec::new();
@@ -838,7 +826,7 @@ fn path_building_in_the_full_pool() {
         let path = entry.unwrap().path();
         crls.push(load_crl(path.file_stem().unwrap().to_str().unwrap()));
     }
-    let anchors = [load_cert("TrustAnchorRootCertificate").unwrap()];
+    let anchors = [load_cert("TrustAnchorRootCertificate")];
     let time = chrono::DateTime::parse_from_rfc3339("2022-05-01T00:00:00Z")
         .unwrap()
         .to_utc();
@@ -859,7 +847,7 @@ fn path_building_in_the_full_pool() {
             continue;
         }
         let certs = case["certs_root_to_leaf"].as_array().unwrap();
-        let leaf = load_cert(certs.last().unwrap().as_str().unwrap()).unwrap();
+        let leaf = load_cert(certs.last().unwrap().as_str().unwrap());
         checked += 1;
         if let Err(e) = validator.validate(&leaf, &opts) {
             failures.push(format!("{} {name}: {} {e}", case["test_number"], e.code()));
@@ -868,7 +856,7 @@ fn path_building_in_the_full_pool() {
     println!("{checked} valid cases rebuilt from the full pool");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // A tiny candidate budget ends the search with a budget error, not a wrong answer.
-    let leaf = load_cert("ValidCertificatePathTest1EE").unwrap();
+    let leaf = load_cert("ValidCertificatePathTest1EE");
     let tight = opts
         .clone()
         .with_budget(qes_cert::Budget::new(100, 1, 1000));

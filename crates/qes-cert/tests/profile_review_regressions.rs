@@ -38,6 +38,25 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The `validity` TLV of a `tbsCertificate` as received. (`x509().tbs_certificate.validity`
+/// is not read: for times before 1970 it holds a placeholder.)
+fn validity_as_received(tbs: &[u8]) -> Vec<u8> {
+    use der::{Decode, Reader};
+    let mut r = der::SliceReader::new(tbs).unwrap();
+    der::Header::decode(&mut r).unwrap();
+    let version = der::Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber::N0,
+    };
+    if r.peek_tag().unwrap() == version {
+        r.tlv_bytes().unwrap();
+    }
+    for _ in 0..3 {
+        r.tlv_bytes().unwrap(); // serialNumber, signature, issuer
+    }
+    r.tlv_bytes().unwrap().to_vec()
+}
+
 /// Re-assemble a certificate: `version` replaces the version TLV, `f` may replace an
 /// extension's full TLV, `extra` extensions are appended.
 fn rebuild_with(
@@ -53,7 +72,7 @@ fn rebuild_with(
     tbs.extend(t.serial_number.to_der().unwrap());
     tbs.extend(t.signature.to_der().unwrap());
     tbs.extend(t.issuer.to_der().unwrap());
-    tbs.extend(t.validity.to_der().unwrap());
+    tbs.extend(validity_as_received(c.tbs_der()));
     tbs.extend(t.subject.to_der().unwrap());
     tbs.extend(t.subject_public_key_info.to_der().unwrap());
     let mut exts = Vec::new();
@@ -342,7 +361,7 @@ fn strip_extensions(der: &[u8]) -> Vec<u8> {
     tbs.extend(t.serial_number.to_der().unwrap());
     tbs.extend(t.signature.to_der().unwrap());
     tbs.extend(t.issuer.to_der().unwrap());
-    tbs.extend(t.validity.to_der().unwrap());
+    tbs.extend(validity_as_received(c.tbs_der()));
     tbs.extend(t.subject.to_der().unwrap());
     tbs.extend(t.subject_public_key_info.to_der().unwrap());
     let mut cert = tlv(0x30, &tbs);

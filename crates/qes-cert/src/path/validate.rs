@@ -14,7 +14,6 @@ use super::nc::{NameConstraintsState, NcFailure};
 use super::policy::{PolicyGraph, ANY_POLICY};
 use super::{PathError, PathErrorKind, ValidationOptions, Work};
 use crate::certificate::Certificate;
-use crate::crl::to_chrono;
 use crate::sigverify::{oids, verify_signature_inheriting};
 
 /// `qcStatements` (RFC 3739 §3.2.6, ETSI EN 319 412-5).
@@ -121,14 +120,10 @@ pub(super) fn process(
         )
         .map_err(|e| fail(PathErrorKind::Signature(e)))?;
         // (a)(2) validity.
-        let not_before =
-            to_chrono(tbs.validity.not_before).ok_or_else(|| fail(malformed("validity")))?;
-        let not_after =
-            to_chrono(tbs.validity.not_after).ok_or_else(|| fail(malformed("validity")))?;
-        if opts.time < not_before {
+        if opts.time < cert.not_before() {
             return Err(fail(PathErrorKind::NotYetValid));
         }
-        if opts.time > not_after {
+        if opts.time > cert.not_after() {
             return Err(fail(PathErrorKind::Expired));
         }
         // (a)(4) name chaining.
