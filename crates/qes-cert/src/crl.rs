@@ -60,17 +60,26 @@ const ALL_REASONS: u16 = 0x01FE;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum RevocationReason {
+    /// `unspecified` (0).
     Unspecified,
+    /// `keyCompromise` (1): the subject's private key is known or suspected compromised.
     KeyCompromise,
+    /// `cACompromise` (2): the issuing CA's key is compromised.
     CaCompromise,
+    /// `affiliationChanged` (3): the subject's name or other information changed.
     AffiliationChanged,
+    /// `superseded` (4): the certificate was replaced.
     Superseded,
+    /// `cessationOfOperation` (5): the certificate is no longer needed.
     CessationOfOperation,
+    /// `certificateHold` (6): temporarily suspended; may be released by `removeFromCRL`.
     CertificateHold,
+    /// `removeFromCRL` (8): a delta CRL releasing an earlier `certificateHold`.
     RemoveFromCrl,
+    /// `privilegeWithdrawn` (9): a privilege asserted by the certificate was withdrawn.
     PrivilegeWithdrawn,
+    /// `aACompromise` (10): the attribute authority's key is compromised.
     AaCompromise,
 }
 

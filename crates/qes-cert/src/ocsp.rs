@@ -200,13 +200,18 @@ impl SingleResponse {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum ResponseStatus {
+    /// `successful` (0): the response has valid confirmations.
     Successful,
+    /// `malformedRequest` (1): the request did not conform to the OCSP syntax.
     MalformedRequest,
+    /// `internalError` (2): the responder reached an inconsistent internal state.
     InternalError,
+    /// `tryLater` (3): the responder is busy; try again later.
     TryLater,
+    /// `sigRequired` (5): the responder requires signed requests.
     SigRequired,
+    /// `unauthorized` (6): the responder will not answer for this certificate.
     Unauthorized,
 }
 
