@@ -2,25 +2,10 @@
 //! many names, followed by many entries, must not cost names × entries.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::time::{Duration, Instant};
+mod common;
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap());
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | u8::try_from(bytes.len()).unwrap());
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
+use common::tlv;
+use std::time::{Duration, Instant};
 
 /// An indirect CRL: one entry with a certificateIssuer of `names` empty directoryNames, then
 /// `entries` entries inheriting it.

@@ -7,6 +7,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::tlv;
 use std::path::{Path, PathBuf};
 
 use qes_cert::{
@@ -102,21 +105,6 @@ fn empty_eku_is_rejected_strict_and_accepted_lenient() {
     }
     let cert = parse_pem(pem.as_bytes(), ParseMode::Lenient, &Limits::default()).unwrap();
     assert!(lint(&cert).has("qes.der.empty_sequence"));
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    let b = |v: usize| u8::try_from(v & 0xff).unwrap();
-    if len < 0x80 {
-        out.push(b(len));
-    } else if len < 0x100 {
-        out.extend([0x81, b(len)]);
-    } else {
-        out.extend([0x82, b(len >> 8), b(len)]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// A certs-only SignedData (RFC 5652) holding `certs`.

@@ -10,6 +10,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::tlv;
 use std::path::Path;
 
 use proptest::prelude::*;
@@ -91,24 +94,6 @@ fn exercise(bytes: &[u8]) {
 fn pkits_crl(name: &str) -> Vec<u8> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../third-party/nist-pkits/crls");
     std::fs::read(dir.join(format!("{name}.crl"))).unwrap()
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap());
-    } else if len < 0x100 {
-        out.extend([0x81, u8::try_from(len).unwrap()]);
-    } else {
-        out.extend([
-            0x82,
-            u8::try_from(len >> 8).unwrap(),
-            u8::try_from(len & 0xff).unwrap(),
-        ]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// A successful basic OCSP response with fractional-second times (unsigned garbage

@@ -6,7 +6,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use chrono::{DateTime, Duration, Utc};
+use common::tlv;
 use der::asn1::{Null, OctetString};
 use der::{Any, Encode};
 use qes_cert::{
@@ -188,24 +191,6 @@ fn structural_errors() {
 // ---------------------------------------------------------------------------------------------
 // OCSP responses built and signed here.
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap());
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | u8::try_from(bytes.len()).unwrap());
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
 fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
     tlv(0x30, &parts.concat())
 }
@@ -248,6 +233,28 @@ struct Resp<'a> {
     next_update: Option<String>,
     nonce: Option<&'a [u8]>,
     id: Vec<u8>,
+}
+
+/// A response about the fixture leaf signed by `signer` for `responder` (included): thisUpdate
+/// an hour before `t`, nextUpdate `valid_for` after it, no nonce.
+fn resp_for<'a>(
+    responder: &'a Certificate,
+    signer: &'a KeyPair,
+    f: &Fixture,
+    t: DateTime<Utc>,
+    status: Vec<u8>,
+    valid_for: Duration,
+) -> Resp<'a> {
+    Resp {
+        responder,
+        signer,
+        include_cert: true,
+        status,
+        this_update: fmt_time(t - Duration::hours(1)),
+        next_update: Some(fmt_time(t + valid_for)),
+        nonce: None,
+        id: cert_id(&f.leaf, &f.ca),
+    }
 }
 
 fn build(r: &Resp<'_>) -> Vec<u8> {
@@ -318,14 +325,15 @@ fn ocsp_delegated_responder_good_and_fractional_time() {
     let responder = cert(pki.ocsp_responder());
     let t = now(pki);
     let mut r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(1))),
         nonce: Some(b"0123456789abcdef"),
-        id: cert_id(&f.leaf, &f.ca),
+        ..resp_for(
+            &responder,
+            pki.ocsp_responder().key(),
+            &f,
+            t,
+            good(),
+            Duration::days(1),
+        )
     };
     let opts = OcspCheckOptions::new(t).with_nonce(b"0123456789abcdef".to_vec());
     let resp = OcspResponse::from_der(&build(&r)).unwrap();
@@ -417,14 +425,15 @@ fn ocsp_revoked_signed_by_ca_and_bad_signatures() {
         &[gtime(&fmt_time(when)), tlv(0xa0, &tlv(0x0a, &[1]))].concat(),
     );
     let mut r = Resp {
-        responder: &f.ca,
-        signer: pki.qualified_ca().key(),
         include_cert: false,
-        status: revoked,
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(1))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
+        ..resp_for(
+            &f.ca,
+            pki.qualified_ca().key(),
+            &f,
+            t,
+            revoked,
+            Duration::days(1),
+        )
     };
     let resp = OcspResponse::from_der(&build(&r)).unwrap();
     let verdict = resp
@@ -481,16 +490,14 @@ fn path_validation_with_ocsp_for_the_leaf() {
     let f = fixture();
     let responder = cert(pki.ocsp_responder());
     let t = now(pki);
-    let mut r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(1))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let mut r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(1),
+    );
     let anchors = [f.root.clone()];
     let pool = [f.ca.clone()];
     let v = PathValidator::new(&anchors).with_intermediates(&pool);
@@ -718,16 +725,14 @@ fn ocsp_good_does_not_hide_crl_revocation() {
     let f = fixture();
     let responder = cert(pki.ocsp_responder());
     let t = now(pki);
-    let r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(7))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(7),
+    );
     let revoked = [Revoked::new(
         pki.natural_person(),
         t - day(),
@@ -755,16 +760,14 @@ fn huge_clock_skew_does_not_panic() {
     let f = fixture();
     let responder = cert(pki.ocsp_responder());
     let t = now(pki);
-    let r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(1))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(1),
+    );
     let resp = OcspResponse::from_der(&build(&r)).unwrap();
     let opts = OcspCheckOptions::new(t).with_clock_skew(Duration::MAX);
     let out = std::panic::catch_unwind(|| resp.check(&f.leaf, &f.ca, &opts).is_ok());
@@ -870,16 +873,14 @@ fn ocsp_revoked_wins_over_clean_crl() {
     let f = fixture();
     let responder = cert(pki.ocsp_responder());
     let t = now(pki);
-    let r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: revoked_status(t - day()),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(7))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        revoked_status(t - day()),
+        Duration::days(7),
+    );
     let anchors = [f.root.clone()];
     let pool = [f.ca.clone()];
     let opts = ValidationOptions::new(t)
@@ -905,16 +906,14 @@ fn ocsp_responder_by_key_wrong_eku_and_expired() {
     let responder = cert(pki.ocsp_responder());
     let tsa = cert(pki.tsa());
     let t = now(pki);
-    let mut r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(1))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let mut r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(1),
+    );
     let check = |der: Vec<u8>, at: DateTime<Utc>| {
         OcspResponse::from_der(&der)
             .unwrap()
@@ -1008,16 +1007,14 @@ fn ocsp_good_from_unchecked_responder_is_not_decisive() {
     let f = fixture();
     let responder = responder_without_nocheck();
     let t = now(pki);
-    let mut r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(7))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let mut r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(7),
+    );
     let resp = OcspResponse::from_der(&build(&r)).unwrap();
     let verdict = resp
         .check(&f.leaf, &f.ca, &OcspCheckOptions::new(t))
@@ -1056,16 +1053,14 @@ fn ocsp_responder_with_unknown_critical_extension() {
         exts.push(ext("1.2.3.4.5", true, &Null));
     });
     let t = now(pki);
-    let r = Resp {
-        responder: &responder,
-        signer: pki.ocsp_responder().key(),
-        include_cert: true,
-        status: good(),
-        this_update: fmt_time(t - Duration::hours(1)),
-        next_update: Some(fmt_time(t + Duration::days(7))),
-        nonce: None,
-        id: cert_id(&f.leaf, &f.ca),
-    };
+    let r = resp_for(
+        &responder,
+        pki.ocsp_responder().key(),
+        &f,
+        t,
+        good(),
+        Duration::days(7),
+    );
     let err = OcspResponse::from_der(&build(&r))
         .unwrap()
         .check(&f.leaf, &f.ca, &OcspCheckOptions::new(t))

@@ -7,6 +7,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::{rebuild, rebuild_with, tlv};
 use std::path::Path;
 
 use der::Encode;
@@ -22,78 +25,6 @@ use qes_testkit::TestPki;
 // ---------------------------------------------------------------------------------------------
 // Certificate surgery (re-assembles a testkit certificate; the signature no longer verifies,
 // which none of these tests needs).
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    let b = |v: usize| u8::try_from(v & 0xff).unwrap();
-    if len < 0x80 {
-        out.push(b(len));
-    } else if len < 0x100 {
-        out.extend([0x81, b(len)]);
-    } else {
-        out.extend([0x82, b(len >> 8), b(len)]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-/// The `validity` TLV of a `tbsCertificate` as received. (`x509().tbs_certificate.validity`
-/// is not read: for times before 1970 it holds a placeholder.)
-fn validity_as_received(tbs: &[u8]) -> Vec<u8> {
-    use der::{Decode, Reader};
-    let mut r = der::SliceReader::new(tbs).unwrap();
-    der::Header::decode(&mut r).unwrap();
-    let version = der::Tag::ContextSpecific {
-        constructed: true,
-        number: der::TagNumber::N0,
-    };
-    if r.peek_tag().unwrap() == version {
-        r.tlv_bytes().unwrap();
-    }
-    for _ in 0..3 {
-        r.tlv_bytes().unwrap(); // serialNumber, signature, issuer
-    }
-    r.tlv_bytes().unwrap().to_vec()
-}
-
-/// Re-assemble a certificate: `version` replaces the version TLV, `f` may replace an
-/// extension's full TLV, `extra` extensions are appended.
-fn rebuild_with(
-    der: &[u8],
-    version: Option<Vec<u8>>,
-    f: impl Fn(&x509_cert::ext::Extension) -> Option<Vec<u8>>,
-    extra: &[Vec<u8>],
-) -> Vec<u8> {
-    let c = Certificate::from_der(der, ParseMode::Lenient).unwrap();
-    let x = c.x509();
-    let t = &x.tbs_certificate;
-    let mut tbs = version.unwrap_or_else(|| tlv(0xa0, &t.version.to_der().unwrap()));
-    tbs.extend(t.serial_number.to_der().unwrap());
-    tbs.extend(t.signature.to_der().unwrap());
-    tbs.extend(t.issuer.to_der().unwrap());
-    tbs.extend(validity_as_received(c.tbs_der()));
-    tbs.extend(t.subject.to_der().unwrap());
-    tbs.extend(t.subject_public_key_info.to_der().unwrap());
-    let mut exts = Vec::new();
-    for e in t.extensions.iter().flatten() {
-        exts.extend(f(e).unwrap_or_else(|| e.to_der().unwrap()));
-    }
-    for e in extra {
-        exts.extend(e);
-    }
-    if !exts.is_empty() {
-        tbs.extend(tlv(0xa3, &tlv(0x30, &exts)));
-    }
-    let mut cert = tlv(0x30, &tbs);
-    cert.extend(x.signature_algorithm.to_der().unwrap());
-    cert.extend(x.signature.to_der().unwrap());
-    tlv(0x30, &cert)
-}
-
-fn rebuild(der: &[u8], f: impl Fn(&x509_cert::ext::Extension) -> Option<Vec<u8>>) -> Vec<u8> {
-    rebuild_with(der, None, f, &[])
-}
 
 fn ext_tlv(oid: &ObjectIdentifier, critical: Option<bool>, value: &[u8]) -> Vec<u8> {
     let mut c = oid.to_der().unwrap();
@@ -353,21 +284,9 @@ fn explicit_version_v1_is_rejected_strict_and_recorded_lenient() {
     assert!(lint(&cert).has("qes.der.explicit_default_value"));
 }
 
+/// The certificate as v1: no version TLV (an empty replacement) and every extension dropped.
 fn strip_extensions(der: &[u8]) -> Vec<u8> {
-    let c = Certificate::from_der(der, ParseMode::Lenient).unwrap();
-    let x = c.x509();
-    let t = &x.tbs_certificate;
-    let mut tbs = Vec::new();
-    tbs.extend(t.serial_number.to_der().unwrap());
-    tbs.extend(t.signature.to_der().unwrap());
-    tbs.extend(t.issuer.to_der().unwrap());
-    tbs.extend(validity_as_received(c.tbs_der()));
-    tbs.extend(t.subject.to_der().unwrap());
-    tbs.extend(t.subject_public_key_info.to_der().unwrap());
-    let mut cert = tlv(0x30, &tbs);
-    cert.extend(x.signature_algorithm.to_der().unwrap());
-    cert.extend(x.signature.to_der().unwrap());
-    tlv(0x30, &cert)
+    rebuild_with(der, Some(Vec::new()), |_| Some(Vec::new()), &[])
 }
 
 // P0 6: every public Serialize type serializes, for both holders.

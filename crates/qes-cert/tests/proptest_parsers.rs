@@ -7,6 +7,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::{rebuild, tlv};
 use proptest::prelude::*;
 use qes_cert::{
     cnp_control_digit, county_name, lint, parse_any, Cnp, CnpError, ParseMode, QcStatements,
@@ -204,40 +207,6 @@ fn mutated_certificates_mostly_still_parse() {
     assert!(parsed * 4 >= tried, "only {parsed}/{tried} mutants parse");
 }
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    let b = |v: usize| u8::try_from(v & 0xff).unwrap();
-    if len < 0x80 {
-        out.push(b(len));
-    } else if len < 0x100 {
-        out.extend([0x81, b(len)]);
-    } else {
-        out.extend([0x82, b(len >> 8), b(len)]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-/// The `validity` TLV of a `tbsCertificate` as received. (`x509().tbs_certificate.validity`
-/// is not read: for times before 1970 it holds a placeholder.)
-fn validity_as_received(tbs: &[u8]) -> Vec<u8> {
-    use der::{Decode, Reader};
-    let mut r = der::SliceReader::new(tbs).unwrap();
-    der::Header::decode(&mut r).unwrap();
-    let version = der::Tag::ContextSpecific {
-        constructed: true,
-        number: der::TagNumber::N0,
-    };
-    if r.peek_tag().unwrap() == version {
-        r.tlv_bytes().unwrap();
-    }
-    for _ in 0..3 {
-        r.tlv_bytes().unwrap(); // serialNumber, signature, issuer
-    }
-    r.tlv_bytes().unwrap().to_vec()
-}
-
 fn oid(s: &str) -> Vec<u8> {
     use der::Encode;
     qes_cert::ObjectIdentifier::new_unwrap(s).to_der().unwrap()
@@ -314,31 +283,13 @@ fn qc_statements() -> impl Strategy<Value = Vec<Vec<u8>>> {
 fn with_qc_statements(value: &[u8]) -> Vec<u8> {
     use der::Encode;
     let natural = qes_testkit::TestPki::shared().natural_person().cert_der();
-    let c = qes_cert::Certificate::from_der(natural, ParseMode::Lenient).unwrap();
-    let x = c.x509();
-    let t = &x.tbs_certificate;
-    let mut tbs = tlv(0xa0, &t.version.to_der().unwrap());
-    tbs.extend(t.serial_number.to_der().unwrap());
-    tbs.extend(t.signature.to_der().unwrap());
-    tbs.extend(t.issuer.to_der().unwrap());
-    tbs.extend(validity_as_received(c.tbs_der()));
-    tbs.extend(t.subject.to_der().unwrap());
-    tbs.extend(t.subject_public_key_info.to_der().unwrap());
-    let mut exts = Vec::new();
-    for e in t.extensions.iter().flatten() {
-        if e.extn_id.to_string() == "1.3.6.1.5.5.7.1.3" {
+    rebuild(natural, |e| {
+        (e.extn_id.to_string() == "1.3.6.1.5.5.7.1.3").then(|| {
             let mut ext = e.extn_id.to_der().unwrap();
             ext.extend(tlv(0x04, value));
-            exts.extend(tlv(0x30, &ext));
-        } else {
-            exts.extend(e.to_der().unwrap());
-        }
-    }
-    tbs.extend(tlv(0xa3, &tlv(0x30, &exts)));
-    let mut cert = tlv(0x30, &tbs);
-    cert.extend(x.signature_algorithm.to_der().unwrap());
-    cert.extend(x.signature.to_der().unwrap());
-    tlv(0x30, &cert)
+            tlv(0x30, &ext)
+        })
+    })
 }
 
 fn corpus() -> &'static Vec<Vec<u8>> {

@@ -228,6 +228,21 @@ fn ec_spki(curve: &str, point: &[u8]) -> SubjectPublicKeyInfoOwned {
     }
 }
 
+/// `verify_signature` of `MSG` under `alg_oid` (absent parameters) and the default policy.
+fn verify_strict(
+    alg_oid: &str,
+    spki: &SubjectPublicKeyInfoOwned,
+    sig: &[u8],
+) -> Result<(), SignatureError> {
+    verify_signature(
+        &alg(alg_oid, false),
+        spki,
+        MSG,
+        sig,
+        &AlgorithmPolicy::default(),
+    )
+}
+
 #[test]
 fn ecdsa_curves_and_hashes() {
     use p256::ecdsa::signature::hazmat::PrehashSigner;
@@ -236,14 +251,7 @@ fn ecdsa_curves_and_hashes() {
     let kp = KeyPair::derive(7, "sigverify-p256", KeyAlgorithm::EcP256).unwrap();
     let spki = SubjectPublicKeyInfoOwned::from_der(&kp.public_key_der()).unwrap();
     let sig = kp.sign(MSG);
-    verify_signature(
-        &alg("1.2.840.10045.4.3.2", false),
-        &spki,
-        MSG,
-        &sig,
-        &strict,
-    )
-    .unwrap();
+    verify_strict("1.2.840.10045.4.3.2", &spki, &sig).unwrap();
     assert_eq!(
         verify_signature(&alg("1.2.840.10045.4.3.2", true), &spki, MSG, &sig, &strict),
         Err(SignatureError::MalformedParameters {
@@ -257,14 +265,7 @@ fn ecdsa_curves_and_hashes() {
         sk.verifying_key().to_encoded_point(false).as_bytes(),
     );
     let sig: p256::ecdsa::Signature = sk.sign_prehash(&sha2::Sha512::digest(MSG)).unwrap();
-    verify_signature(
-        &alg("1.2.840.10045.4.3.4", false),
-        &spki,
-        MSG,
-        &sig.to_der().to_bytes(),
-        &strict,
-    )
-    .unwrap();
+    verify_strict("1.2.840.10045.4.3.4", &spki, &sig.to_der().to_bytes()).unwrap();
     let sig: p256::ecdsa::Signature = sk.sign_prehash(&sha1::Sha1::digest(MSG)).unwrap();
     let a = alg("1.2.840.10045.4.1", false);
     assert_eq!(
@@ -287,23 +288,9 @@ fn ecdsa_curves_and_hashes() {
         sk.verifying_key().to_encoded_point(false).as_bytes(),
     );
     let sig: p384::ecdsa::Signature = sk.sign_prehash(&sha2::Sha384::digest(MSG)).unwrap();
-    verify_signature(
-        &alg("1.2.840.10045.4.3.3", false),
-        &spki,
-        MSG,
-        &sig.to_der().to_bytes(),
-        &strict,
-    )
-    .unwrap();
+    verify_strict("1.2.840.10045.4.3.3", &spki, &sig.to_der().to_bytes()).unwrap();
     let sig: p384::ecdsa::Signature = sk.sign_prehash(&sha2::Sha512::digest(MSG)).unwrap();
-    verify_signature(
-        &alg("1.2.840.10045.4.3.4", false),
-        &spki,
-        MSG,
-        &sig.to_der().to_bytes(),
-        &strict,
-    )
-    .unwrap();
+    verify_strict("1.2.840.10045.4.3.4", &spki, &sig.to_der().to_bytes()).unwrap();
     assert_eq!(
         verify_signature(
             &alg("1.2.840.10045.4.3.4", false),
