@@ -1,9 +1,10 @@
 //! `qes demo`: the SDK's main job end to end, on embedded defaults.
 //!
-//! Today: build a throw-away qualified PKI (root → qualified CA → holders), write it to a
-//! directory, inspect the natural-person holder's certificate, validate its path with the CA's
-//! CRL, and show that a revoked twin of it is refused. Later layers extend the story (sign a
-//! PDF, timestamp it, countersign the confirmation document).
+//! Build a throw-away qualified PKI (root → qualified CA → holders), write it to a directory,
+//! inspect the natural-person holder's certificate, validate its path with the CA's CRL, show
+//! that a revoked twin of it is refused, then sign a document as the holder (CAdES B-T,
+//! timestamped by an in-process TSA or `--tsa`), verify it, and show that a modified copy
+//! fails. Later layers extend the story (sign a PDF, countersign the confirmation document).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,10 +13,16 @@ use chrono::{Duration, Utc};
 use qes_cert::{Crl, ParseMode};
 use qes_testkit::{CrlReason, EndEntity, Revoked, TestPki};
 
+use qes_cert::RevocationPolicy;
+use qes_cms::{CadesBuilder, CommitmentType, CommitmentTypeIndication, Content, Verifier};
+use qes_signer::{Signer as _, SoftwareSigner};
+use qes_tsp::{LocalTsa, TspClient};
+
 use crate::cert_inspect;
 use crate::cert_verify;
 use crate::error::CliError;
 use crate::files;
+use crate::{tsp_cmd, verify_cms};
 
 /// Arguments of `qes demo`.
 #[derive(Debug, clap::Args)]
@@ -26,6 +33,10 @@ pub struct DemoArgs {
     /// Seed of the test PKI (same seed and day, same bytes).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// An RFC 3161 TSA URL for the signature timestamp (default: an in-process TSA with the
+    /// test PKI's TSA certificate).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
 }
 
 /// Run `qes demo`.
@@ -141,19 +152,29 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let twin_verdict = validate(&first(&twin_path)?);
     print!("{}", cert_verify::render(&twin_verdict));
 
+    println!("\n5. Signing a document as the holder: CAdES B-T, detached (ETSI EN 319 122-1)");
+    let signed = sign_document(args, &pki, &dir, &crls, &root, now)?;
+
     let qualified = inspection.summary.is_eu_qualified()
         && inspection.summary.qscd.value == qes_cert::QscdDeclaration::Declared;
-    let ok = qualified && verdict.valid && !twin_verdict.valid;
+    let ok = qualified
+        && verdict.valid
+        && !twin_verdict.valid
+        && signed.intact
+        && !signed.tampered_accepted;
     println!(
-        "\n{} the holder certificate is {}qualified with its key on a QSCD, its path is {}, and the revoked twin is {}.",
+        "\n{} the holder certificate is {}qualified with its key on a QSCD, its path is {}, the revoked twin is {}, \
+         the B-T signature is {} and its tampered copy is {}.",
         if ok { "Done:" } else { "Unexpected:" },
         if qualified { "" } else { "NOT " },
         if verdict.valid { "valid" } else { "INVALID" },
         if twin_verdict.valid { "ACCEPTED" } else { "refused" },
+        if signed.intact { "TOTAL-PASSED" } else { "NOT VALID" },
+        if signed.tampered_accepted { "ACCEPTED" } else { "refused" },
     );
     if args.keep.is_some() {
         println!(
-            "The PKI stays in {} (try `qes cert inspect` on its files).",
+            "The PKI and the signed files stay in {} (try `qes cert inspect` and `qes verify` on them).",
             dir.display()
         );
     }
@@ -161,6 +182,117 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// What the signing step showed.
+struct Signed {
+    /// The B-T signature verified TOTAL-PASSED.
+    intact: bool,
+    /// The signature over a modified document was (wrongly) accepted.
+    tampered_accepted: bool,
+}
+
+/// Step 5: the holder signs a document (detached CAdES B-T, timestamped by `--tsa` or an
+/// in-process TSA), the signature is verified, then verified again over a modified copy.
+fn sign_document(
+    args: &DemoArgs,
+    pki: &TestPki,
+    dir: &std::path::Path,
+    crls: &[Crl],
+    root: &qes_cert::Certificate,
+    now: chrono::DateTime<Utc>,
+) -> Result<Signed, CliError> {
+    let pki_err = |e: &dyn std::fmt::Display| CliError::TestPki(e.to_string());
+    let password = "demo";
+    let holder = SoftwareSigner::from_pkcs12(
+        &pki.natural_person()
+            .pkcs12(password)
+            .map_err(|e| pki_err(&e))?,
+        password,
+    )
+    .map_err(|e| pki_err(&e))?;
+    let document = dir.join("declaration.txt");
+    let text = "Subsemnatul Ion Popescu declar pe propria răspundere că datele sunt corecte.\n";
+    write(&document, text.as_bytes())?;
+
+    let remote;
+    let local;
+    let timestamper: &dyn qes_cms::Timestamper = match &args.tsa {
+        Some(url) => {
+            remote = tsp_cmd::http_timestamper(url)?;
+            println!("   timestamp authority: {url}");
+            &remote
+        }
+        None => {
+            let tsa = SoftwareSigner::from_pkcs12(
+                &pki.tsa().pkcs12(password).map_err(|e| pki_err(&e))?,
+                password,
+            )
+            .map_err(|e| pki_err(&e))?;
+            println!(
+                "   timestamp authority: in process, certificate {}",
+                qes_cert::format_dn(tsa.certificate().subject())
+            );
+            local = TspClient::new(LocalTsa::new(
+                tsa,
+                LocalTsa::<SoftwareSigner>::DEFAULT_POLICY,
+                Utc::now,
+            ));
+            &local
+        }
+    };
+    let p7s = CadesBuilder::new(&holder)
+        .signing_time(now)
+        .commitment(CommitmentTypeIndication::new(CommitmentType::ProofOfOrigin))
+        .timestamper(timestamper)
+        .sign_detached(text.as_bytes())
+        .map_err(|source| CliError::Cms {
+            path: document.clone(),
+            source: Box::new(source),
+        })?;
+    let p7s_path = files::with_extension_added(&document, "p7s");
+    write(&p7s_path, &p7s)?;
+    println!(
+        "   signed {} → {} ({} bytes, {})",
+        document.display(),
+        p7s_path.display(),
+        p7s.len(),
+        holder.default_algorithm()
+    );
+
+    let verifier = Verifier::new(std::slice::from_ref(root), now)
+        .with_crls(crls.iter().cloned())
+        .with_revocation(RevocationPolicy::Require);
+    let verify = |content: &[u8]| {
+        verifier
+            .verify(&p7s, Content::Detached(content))
+            .map_err(|source| CliError::Cms {
+                path: p7s_path.clone(),
+                source: Box::new(source),
+            })
+    };
+    println!(
+        "\n6. Verifying the signature (qes verify {} --content {})",
+        p7s_path.display(),
+        document.display()
+    );
+    let report = verify(text.as_bytes())?;
+    print!("{}", verify_cms::render(&report));
+
+    println!("\n7. Verifying it over a copy with one word changed");
+    let tampered = verify(text.replace("corecte", "incorecte").as_bytes())?;
+    print!("{}", verify_cms::render(&tampered));
+    Ok(Signed {
+        intact: report.all_passed(),
+        tampered_accepted: tampered.all_passed(),
+    })
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|source| CliError::Io {
+        path: path.to_path_buf(),
+        source,
     })
 }
 

@@ -23,6 +23,33 @@ pub enum CliError {
         #[source]
         source: Box<qes_cert::Error>,
     },
+    /// The signing key could not be loaded.
+    #[error("{path}: {source}")]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<qes_signer::SignError>,
+    },
+    /// Signing or reading a signature failed.
+    #[error("{path}: {source}")]
+    Cms {
+        /// The file signed or verified.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<qes_cms::Error>,
+    },
+    /// Talking to a TSA or reading its answer failed.
+    #[error("{what}: {source}")]
+    Tsp {
+        /// The TSA or file concerned.
+        what: String,
+        /// Why.
+        #[source]
+        source: Box<qes_tsp::TspError>,
+    },
     /// A command-line value is malformed.
     #[error("{0}")]
     Usage(String),

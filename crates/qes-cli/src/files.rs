@@ -47,6 +47,24 @@ pub fn time_arg(at: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, CliEr
     }
 }
 
+/// `path` with `.ext` appended to its file name (`doc.pdf` → `doc.pdf.p7s`).
+pub fn with_extension_added(path: &Path, ext: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+/// Open `path` for one streaming pass.
+pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, CliError> {
+    std::fs::File::open(path)
+        .map(std::io::BufReader::new)
+        .map_err(|source| CliError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
 /// The parse mode a `--lenient` flag selects.
 pub fn parse_mode(lenient: bool) -> ParseMode {
     if lenient {
@@ -54,4 +72,35 @@ pub fn parse_mode(lenient: bool) -> ParseMode {
     } else {
         ParseMode::Strict
     }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, then a rename,
+/// so a reader never sees half a file and a failure leaves no partial output. Refuses to
+/// overwrite any of `inputs` (an input is never modified).
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let io = |source| CliError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Ok(out) = path.canonicalize() {
+        if inputs
+            .iter()
+            .any(|i| i.canonicalize().is_ok_and(|i| i == out))
+        {
+            return Err(CliError::Usage(format!(
+                "{}: refusing to overwrite an input",
+                path.display()
+            )));
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    temp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }

@@ -2,13 +2,17 @@
 //!
 //! Each subcommand is a thin shell over a library crate: argument parsing, reading files,
 //! reading the clock (the only place it is read), and rendering text or JSON. Exit codes:
-//! 0 success / valid, 1 a negative verdict (invalid path), 2 usage or I/O error.
+//! 0 success / valid, 1 a negative verdict (invalid path or signature), 2 usage or I/O error.
 
 mod cert_inspect;
 mod cert_verify;
 mod demo;
 mod error;
 mod files;
+mod keys;
+mod sign_cms;
+mod tsp_cmd;
+mod verify_cms;
 
 use std::process::ExitCode;
 
@@ -29,8 +33,31 @@ enum Command {
     /// Work with certificates: inspect a qualified profile, validate a certification path.
     #[command(subcommand)]
     Cert(CertCommand),
-    /// Build a throw-away qualified PKI, then inspect and validate its holder certificate.
+    /// Sign a file.
+    #[command(subcommand)]
+    Sign(SignCommand),
+    /// Verify a CMS / CAdES signature (.p7s): exit 0 when every signature is TOTAL-PASSED.
+    Verify(verify_cms::VerifyArgs),
+    /// RFC 3161 time-stamps: ask a TSA for one, verify one.
+    #[command(subcommand)]
+    Tsp(TspCommand),
+    /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
+    /// certificate, sign a file as CAdES B-T, verify it.
     Demo(demo::DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum SignCommand {
+    /// A CAdES baseline .p7s (B-B; B-T with --tsa), attached or detached.
+    Cms(sign_cms::SignCmsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TspCommand {
+    /// Ask a TSA to time-stamp a file; write its TimeStampResp.
+    Query(tsp_cmd::QueryArgs),
+    /// Verify a time-stamp token (or .tsr) over a file: exit 0 when TOTAL-PASSED.
+    Verify(tsp_cmd::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +73,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Cert(CertCommand::Inspect(args)) => cert_inspect::run(&args),
         Command::Cert(CertCommand::Verify(args)) => cert_verify::run(&args),
+        Command::Sign(SignCommand::Cms(args)) => sign_cms::run(&args),
+        Command::Verify(args) => verify_cms::run(&args),
+        Command::Tsp(TspCommand::Query(args)) => tsp_cmd::query(&args),
+        Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),
         Command::Demo(args) => demo::run(&args),
     };
     match outcome {

@@ -6,13 +6,67 @@
 //! `signatures/signHash`) implement the one required method,
 //! [`Signer::sign_digests`], which is also the batch primitive: one token login or one cloud
 //! authorization serves every digest in the call.
+//!
+//! What is here:
+//!
+//! | item | what | standard |
+//! |---|---|---|
+//! | [`Signer`], [`check_digest_request`] | the trait and the checks every backend does first | |
+//! | [`SignatureAlgorithm`], [`DigestAlgorithm`] | algorithms with their AlgorithmIdentifiers, RSASSA-PSS parameters | RFC 4055, RFC 5754, RFC 5758 |
+//! | [`ecdsa_raw_to_der`], [`ecdsa_der_to_raw`] | raw `r‖s` ↔ DER `Ecdsa-Sig-Value` | RFC 3279 §2.2.3 |
+//! | [`SoftwareKey`], [`SoftwareSigner`] | the software backend: PKCS#8 (plain, encrypted), PKCS#12 (modern and legacy) | RFC 5958, RFC 8018, RFC 7292 |
+//! | [`AlgorithmSigner`] | any signer as a RustCrypto `signature::Signer` for `x509-cert` and `cms` builders | |
+//! | `conformance` (feature `conformance`) | the suite every backend runs | |
+//!
+//! # Example
+//!
+//! Load a holder's PKCS#12 file, sign the to-be-signed bytes, verify against the certificate:
+//!
+//! ```
+//! use qes_cert::{verify_signature, AlgorithmPolicy};
+//! use qes_signer::{Signer, SoftwareSigner};
+//!
+//! // A `.p12` as a certificate holder gets it (here from the test PKI).
+//! let holder = qes_testkit::TestPki::shared().natural_person();
+//! let p12 = holder.pkcs12("holder's password")?;
+//!
+//! let signer = SoftwareSigner::from_pkcs12(&p12, "holder's password")?;
+//! let algorithm = signer.default_algorithm(); // RSA PKCS#1 v1.5 with SHA-256
+//! let tbs = b"DER of the CMS signed attributes";
+//! let signature = signer.sign(algorithm, tbs)?;
+//!
+//! // One login, many documents.
+//! let batch = signer.sign_batch(algorithm, &[b"first".as_slice(), b"second".as_slice()])?;
+//! assert_eq!(batch.len(), 2);
+//!
+//! verify_signature(
+//!     &algorithm.algorithm_identifier()?,
+//!     &signer.certificate().x509().tbs_certificate.subject_public_key_info,
+//!     tbs,
+//!     &signature,
+//!     &AlgorithmPolicy::default(),
+//! )?;
+//! assert_eq!(signer.chain().len(), 2); // qualified CA, root
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod algorithm;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod encoding;
 mod error;
+mod rustcrypto;
+mod software;
 
 pub use algorithm::{Curve, DigestAlgorithm, Hasher, KeyKind, SignatureAlgorithm};
+pub use encoding::{ecdsa_der_to_raw, ecdsa_raw_to_der};
 pub use error::{BackendError, SignError};
+pub use rustcrypto::{AlgorithmSigner, PublicKeyInfo, SignatureValue};
+pub use software::{
+    SoftwareKey, SoftwareSigner, MAX_KDF_ITERATIONS, MAX_KDF_WORK, MAX_KEY_FILE_LEN,
+    MAX_PKCS12_BAGS, MAX_RSA_BITS, MAX_SCRYPT_MEMORY, MIN_RSA_BITS,
+};
 
 use qes_cert::Certificate;
 
@@ -147,3 +201,45 @@ impl<S: Signer + ?Sized> Signer for &S {
         (**self).sign_batch(a, t)
     }
 }
+
+macro_rules! forward_signer {
+    ($($ptr:ident)::+) => {
+        impl<S: Signer + ?Sized> Signer for $($ptr)::+<S> {
+            fn certificate(&self) -> &Certificate {
+                (**self).certificate()
+            }
+            fn chain(&self) -> &[Certificate] {
+                (**self).chain()
+            }
+            fn key_kind(&self) -> KeyKind {
+                (**self).key_kind()
+            }
+            fn algorithms(&self) -> Vec<SignatureAlgorithm> {
+                (**self).algorithms()
+            }
+            fn default_algorithm(&self) -> SignatureAlgorithm {
+                (**self).default_algorithm()
+            }
+            fn sign_digests(
+                &self,
+                a: SignatureAlgorithm,
+                d: &[&[u8]],
+            ) -> Result<Vec<Vec<u8>>, SignError> {
+                (**self).sign_digests(a, d)
+            }
+            fn sign(&self, a: SignatureAlgorithm, tbs: &[u8]) -> Result<Vec<u8>, SignError> {
+                (**self).sign(a, tbs)
+            }
+            fn sign_batch(
+                &self,
+                a: SignatureAlgorithm,
+                t: &[&[u8]],
+            ) -> Result<Vec<Vec<u8>>, SignError> {
+                (**self).sign_batch(a, t)
+            }
+        }
+    };
+}
+
+forward_signer!(Box);
+forward_signer!(std::sync::Arc);

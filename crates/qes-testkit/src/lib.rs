@@ -24,6 +24,7 @@ mod pkcs12;
 mod pki;
 mod profile;
 pub mod qc;
+pub mod servers;
 
 pub use cert::Issued;
 pub use crl::Revoked;

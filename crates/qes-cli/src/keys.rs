@@ -1,0 +1,111 @@
+//! Loading a signing key given on the command line: PKCS#12 (`.p12`/`.pfx`) or PKCS#8
+//! (PEM/DER, encrypted or not) with its certificate, and the password for it.
+
+use std::path::{Path, PathBuf};
+
+use qes_signer::{SoftwareKey, SoftwareSigner};
+
+use crate::error::CliError;
+use crate::files;
+
+/// Environment variable holding the key password when no `--password-file` is given.
+pub const PASSWORD_ENV: &str = "QES_KEY_PASSWORD";
+
+/// Where the signing key comes from.
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
+    /// The signing key: a PKCS#12 file (.p12/.pfx, with its certificate and chain) or a
+    /// PKCS#8 private key (PEM or DER, optionally encrypted; then give --cert).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The signer's certificate, for a PKCS#8 key.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// Issuing CA certificates to include (repeatable), for a PKCS#8 key.
+    #[arg(long = "chain", value_name = "FILE")]
+    pub chain: Vec<PathBuf>,
+    /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
+    if let Some(path) = &args.password_file {
+        let bytes = zeroize::Zeroizing::new(files::read(path)?);
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| CliError::Usage(format!("{}: password is not UTF-8", path.display())))?;
+        let first = text.lines().next().unwrap_or_default();
+        return Ok(Some(zeroize::Zeroizing::new(first.to_owned())));
+    }
+    Ok(std::env::var(PASSWORD_ENV)
+        .ok()
+        .map(zeroize::Zeroizing::new))
+}
+
+/// PKCS#12 by extension (`.p12`, `.pfx`), or a DER file that parses as one.
+fn is_pkcs12(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(ext.as_deref(), Some("p12" | "pfx"))
+}
+
+/// Load the signer the arguments describe.
+pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
+    let bytes = zeroize::Zeroizing::new(files::read(&args.key)?);
+    let password = password(args)?;
+    let key_err = |source| CliError::Key {
+        path: args.key.clone(),
+        source: Box::new(source),
+    };
+    if is_pkcs12(&args.key) {
+        let password = password.ok_or_else(|| {
+            CliError::Usage(format!(
+                "{} is PKCS#12: give --password-file or ${PASSWORD_ENV}",
+                args.key.display()
+            ))
+        })?;
+        if args.cert.is_some() || !args.chain.is_empty() {
+            return Err(CliError::Usage(
+                "--cert and --chain are for PKCS#8 keys; a PKCS#12 file brings its own".into(),
+            ));
+        }
+        return SoftwareSigner::from_pkcs12(&bytes, &password).map_err(key_err);
+    }
+    let key = match (bytes.starts_with(b"-----"), &password) {
+        (true, pw) => {
+            let pem = std::str::from_utf8(&bytes).map_err(|_| {
+                CliError::Usage(format!("{}: PEM is not UTF-8", args.key.display()))
+            })?;
+            if pem.contains("ENCRYPTED PRIVATE KEY") {
+                let pw = pw.as_ref().ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "{} is encrypted: give --password-file or ${PASSWORD_ENV}",
+                        args.key.display()
+                    ))
+                })?;
+                SoftwareKey::from_encrypted_pkcs8_pem(pem, pw)
+            } else {
+                SoftwareKey::from_pkcs8_pem(pem)
+            }
+        }
+        (false, Some(pw)) => SoftwareKey::from_encrypted_pkcs8_der(&bytes, pw)
+            .or_else(|_| SoftwareKey::from_pkcs8_der(&bytes)),
+        (false, None) => SoftwareKey::from_pkcs8_der(&bytes),
+    }
+    .map_err(key_err)?;
+    let cert_path = args
+        .cert
+        .as_ref()
+        .ok_or_else(|| CliError::Usage("a PKCS#8 key needs --cert".into()))?;
+    let cert = files::certificates(cert_path, qes_cert::ParseMode::Lenient)?
+        .into_iter()
+        .next();
+    let cert = cert.ok_or_else(|| CliError::Usage("no certificate".into()))?;
+    let chain = files::all_certificates(&args.chain, qes_cert::ParseMode::Lenient)?;
+    Ok(key
+        .with_certificate(cert)
+        .map_err(key_err)?
+        .with_chain(chain))
+}
