@@ -1,0 +1,363 @@
+//! RFC 3161 tokens as CAdES B-T needs them: [`LocalTsa`] answers like a TSA (grants,
+//! rejections with `failInfo`, `certReq`), [`TspClient`] refuses tokens that do not answer its
+//! request, tokens from the in-process TSA and from the real certomancer and `openssl ts
+//! -reply` TSAs verify TOTAL-PASSED with `qes_cms::Verifier`, and a CAdES B-T signature
+//! timestamped by each verifies at level B-T — including after the signer's certificate has
+//! expired, which only the timestamp's proof of existence allows.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::{DateTime, Duration, Utc};
+use qes_cert::{parse_der, Certificate, ParseMode};
+use qes_cms::{CadesBuilder, CadesLevel, Content, Indication, SubIndication, Verifier};
+use qes_signer::{DigestAlgorithm, SoftwareSigner};
+use qes_testkit::{EndEntity, TestPki};
+use qes_tsp::{
+    check_token_answers, FailureReason, LocalTsa, Nonce, PkiStatus, TimestampRequest,
+    TimestampResponse, TokenField, Transport, TspClient, TspError,
+};
+
+const DOCUMENT: &[u8] = b"<Invoice>RO-2026-000017</Invoice>";
+
+fn pki() -> &'static TestPki {
+    TestPki::shared()
+}
+
+/// A day into the test PKI's validity.
+fn at() -> DateTime<Utc> {
+    pki().epoch() + Duration::days(1)
+}
+
+fn anchors() -> Vec<Certificate> {
+    vec![cert(pki().root())]
+}
+
+fn cert(issued: &qes_testkit::Issued) -> Certificate {
+    parse_der(issued.cert_der(), ParseMode::Strict).unwrap()
+}
+
+fn signer_of(issued: &qes_testkit::Issued) -> SoftwareSigner {
+    SoftwareSigner::from_pkcs12(&issued.pkcs12("pw").unwrap(), "pw").unwrap()
+}
+
+fn local_tsa(gen_time: DateTime<Utc>) -> LocalTsa<SoftwareSigner> {
+    LocalTsa::new(
+        signer_of(pki().tsa()),
+        LocalTsa::<SoftwareSigner>::DEFAULT_POLICY,
+        move || gen_time,
+    )
+}
+
+#[test]
+fn local_tsa_tokens_verify_and_echo_the_request() {
+    let tsa = local_tsa(at());
+    let client = TspClient::new(&tsa);
+    for algorithm in DigestAlgorithm::ALL {
+        let request = TimestampRequest::from_data(algorithm, DOCUMENT)
+            .unwrap()
+            .with_nonce(Nonce::from_u64(0x00ff_0000_0000_0001));
+        let token = client.token(&request).unwrap();
+        let info = qes_cms::token_tst_info(&token).unwrap();
+        assert_eq!(info.gen_time, at());
+        assert_eq!(info.policy, LocalTsa::<SoftwareSigner>::DEFAULT_POLICY);
+        assert_eq!(
+            info.nonce.as_deref(),
+            Some(request.nonce().unwrap().as_be_bytes())
+        );
+        let report = Verifier::new(&anchors(), at()).verify_timestamp_token(&token, DOCUMENT);
+        assert_eq!(
+            report.indication,
+            Indication::TotalPassed,
+            "{algorithm}: {report:#?}"
+        );
+        assert_eq!(report.gen_time, Some(at()));
+        // Negative control: the same token does not verify over other data.
+        let other = Verifier::new(&anchors(), at()).verify_timestamp_token(&token, b"other");
+        assert_eq!(other.indication, Indication::TotalFailed, "{algorithm}");
+        assert_eq!(other.sub_indication, Some(SubIndication::HashFailure));
+    }
+}
+
+#[test]
+fn local_tsa_omits_certificates_without_cert_req() {
+    let tsa = local_tsa(at());
+    let request = TimestampRequest::from_data(DigestAlgorithm::Sha256, DOCUMENT)
+        .unwrap()
+        .with_cert_req(false);
+    let token = TspClient::new(&tsa).token(&request).unwrap();
+    let tsa_cert = pki().tsa().cert_der();
+    assert!(!token.windows(tsa_cert.len()).any(|w| w == tsa_cert));
+    // Without the certificate the TSA is unknown …
+    let bare = Verifier::new(&anchors(), at()).verify_timestamp_token(&token, DOCUMENT);
+    assert_ne!(bare.indication, Indication::TotalPassed);
+    // … and with it supplied out of band the token verifies.
+    let supplied = Verifier::new(&anchors(), at())
+        .with_intermediates([cert(pki().tsa()), cert(pki().qualified_ca())])
+        .verify_timestamp_token(&token, DOCUMENT);
+    assert_eq!(
+        supplied.indication,
+        Indication::TotalPassed,
+        "{supplied:#?}"
+    );
+}
+
+/// What a TSA answers to `request_der`, parsed.
+fn answer(tsa: &LocalTsa<SoftwareSigner>, request_der: &[u8]) -> TimestampResponse {
+    TimestampResponse::from_der(&tsa.send(request_der).unwrap()).unwrap()
+}
+
+#[test]
+fn local_tsa_rejects_with_the_rfc_3161_failure_reason() {
+    let tsa = local_tsa(at());
+    let garbage = answer(&tsa, b"\x30\x03\x02\x01\x01");
+    assert_eq!(garbage.status().status(), PkiStatus::Rejection);
+    assert!(garbage
+        .status()
+        .fail_info()
+        .unwrap()
+        .contains(FailureReason::BadDataFormat));
+    assert!(garbage.token().is_none());
+
+    let other_policy = TimestampRequest::from_data(DigestAlgorithm::Sha256, DOCUMENT)
+        .unwrap()
+        .with_policy("1.3.6.1.4.1.32473.9.9".parse().unwrap());
+    let refused = answer(&tsa, &other_policy.to_der().unwrap());
+    assert!(refused
+        .status()
+        .fail_info()
+        .unwrap()
+        .contains(FailureReason::UnacceptedPolicy));
+    assert!(refused.status().text()[0].contains("1.3.6.1.4.1.32473.3161.100"));
+    match TspClient::new(&tsa).token(&other_policy) {
+        Err(TspError::Rejected(status)) => {
+            assert_eq!(
+                status.to_string().split(':').next(),
+                Some("rejection (unacceptedPolicy)")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A SHA-1 imprint (SEQUENCE { v1, MessageImprint { sha1, 20 bytes } }) is badAlg.
+    let mut sha1 = vec![
+        0x30, 0x24, 0x02, 0x01, 0x01, 0x30, 0x1f, 0x30, 0x07, 0x06, 0x05,
+    ];
+    sha1.extend_from_slice(&[0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x04, 0x14]);
+    sha1.extend_from_slice(&[0xab; 20]);
+    let bad_alg = answer(&tsa, &sha1);
+    assert!(
+        bad_alg
+            .status()
+            .fail_info()
+            .unwrap()
+            .contains(FailureReason::BadAlg),
+        "{:?}",
+        bad_alg.status()
+    );
+}
+
+#[test]
+fn response_encoding_round_trips() {
+    let rejection = TimestampResponse::rejection(FailureReason::TimeNotAvailable, "clock lost");
+    let der = rejection.to_der().unwrap();
+    assert_eq!(TimestampResponse::from_der(&der).unwrap(), rejection);
+    let tsa = local_tsa(at());
+    let request = TimestampRequest::from_data(DigestAlgorithm::Sha384, DOCUMENT).unwrap();
+    let granted = answer(&tsa, &request.to_der().unwrap());
+    assert_eq!(
+        TimestampResponse::from_der(&granted.to_der().unwrap()).unwrap(),
+        granted
+    );
+}
+
+/// A transport that answers every request with one recorded response.
+struct Replay(Vec<u8>);
+impl Transport for Replay {
+    fn send(&self, _: &[u8]) -> Result<Vec<u8>, TspError> {
+        Ok(self.0.clone())
+    }
+}
+
+#[test]
+fn a_token_that_does_not_answer_the_request_is_refused() {
+    let tsa = local_tsa(at());
+    let first = TimestampRequest::from_data(DigestAlgorithm::Sha256, DOCUMENT).unwrap();
+    let recorded = tsa.send(&first.to_der().unwrap()).unwrap();
+    let replay = TspClient::new(Replay(recorded));
+    assert!(replay.token(&first).is_ok());
+
+    let other_data = TimestampRequest::from_data(DigestAlgorithm::Sha256, b"other")
+        .unwrap()
+        .with_nonce(first.nonce().unwrap().clone());
+    let other_nonce = first.clone().with_nonce(Nonce::from_u64(7));
+    let no_nonce = first.clone().without_nonce();
+    let other_alg = TimestampRequest::from_data(DigestAlgorithm::Sha512, DOCUMENT)
+        .unwrap()
+        .with_nonce(first.nonce().unwrap().clone());
+    let other_policy = first
+        .clone()
+        .with_policy("1.3.6.1.4.1.32473.9.9".parse().unwrap());
+    for (request, field) in [
+        (other_data, TokenField::ImprintDigest),
+        (other_nonce, TokenField::Nonce),
+        (no_nonce, TokenField::Nonce),
+        (other_alg, TokenField::ImprintAlgorithm),
+        (other_policy, TokenField::Policy),
+    ] {
+        match replay.token(&request) {
+            Err(TspError::TokenMismatch { field: f }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        check_token_answers(&first, b"\x30\x00"),
+        Err(TspError::Token { .. })
+    ));
+}
+
+fn b_t_signature(
+    timestamper: &dyn qes_cms::Timestamper,
+    signer: &SoftwareSigner,
+    signed_at: DateTime<Utc>,
+) -> Vec<u8> {
+    CadesBuilder::new(signer)
+        .signing_time(signed_at)
+        .timestamper(timestamper)
+        .sign_detached(DOCUMENT)
+        .unwrap()
+}
+
+#[test]
+fn cades_b_t_with_the_local_tsa_proves_existence_past_expiry() {
+    // A holder whose certificate lives 10 days; signed and timestamped on day 2.
+    let short = pki()
+        .issue(
+            &EndEntity::natural_person("Ana", "Ionescu", "2850315400012")
+                .label("short-lived")
+                .validity(pki().epoch(), pki().epoch() + Duration::days(10)),
+        )
+        .unwrap();
+    let signer = signer_of(&short);
+    let signed_at = pki().epoch() + Duration::days(2);
+    let client = TspClient::new(local_tsa(signed_at));
+    let p7s = b_t_signature(&client, &signer, signed_at);
+
+    let after_expiry = pki().epoch() + Duration::days(30);
+    let report = Verifier::new(&anchors(), after_expiry)
+        .verify(&p7s, Content::Detached(DOCUMENT))
+        .unwrap();
+    let s = &report.signers[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    assert_eq!(s.level, CadesLevel::BaselineT);
+    assert_eq!(s.timestamp_time, Some(signed_at));
+    assert_eq!(s.validation_time, signed_at);
+    assert_eq!(s.timestamps.len(), 1);
+
+    // The same signature without its timestamp cannot prove it was made in time.
+    let b_b = CadesBuilder::new(&signer)
+        .signing_time(signed_at)
+        .sign_detached(DOCUMENT)
+        .unwrap();
+    let report = Verifier::new(&anchors(), after_expiry)
+        .verify(&b_b, Content::Detached(DOCUMENT))
+        .unwrap();
+    assert_eq!(
+        report.signers[0].sub_indication,
+        Some(SubIndication::OutOfBoundsNoPoe)
+    );
+}
+
+#[test]
+fn a_corrupted_timestamp_is_no_proof_of_existence() {
+    let signer = signer_of(pki().natural_person());
+    let client = TspClient::new(local_tsa(at()));
+    let mut p7s = b_t_signature(&client, &signer, at());
+    // The token's own signature value is the last RSA block in the file: flip a byte in it.
+    let last = p7s.len() - 10;
+    p7s[last] ^= 0x01;
+    let report = Verifier::new(&anchors(), at())
+        .verify(&p7s, Content::Detached(DOCUMENT))
+        .unwrap();
+    let s = &report.signers[0];
+    assert_eq!(s.timestamps.len(), 1);
+    assert_ne!(s.timestamps[0].indication, Indication::TotalPassed);
+    assert_eq!(s.timestamp_time, None);
+    assert_eq!(s.level, CadesLevel::BaselineB);
+}
+
+#[cfg(feature = "http")]
+mod real_tsas {
+    use super::*;
+    use qes_testkit::servers::TsaServer;
+    use qes_tsp::HttpTransport;
+
+    /// A CAdES B-T signature by the test PKI's holder, timestamped by `tsa` over HTTP, and
+    /// the token alone: both verify TOTAL-PASSED trusting the holder's and the TSA's roots.
+    fn b_t_through(tsa: &TsaServer) {
+        let now = Utc::now();
+        let mut anchors = anchors();
+        anchors.push(parse_der(tsa.root_der(), ParseMode::Lenient).unwrap());
+        let client = TspClient::new(HttpTransport::new(tsa.url()).unwrap());
+
+        let request = TimestampRequest::from_data(DigestAlgorithm::Sha256, DOCUMENT).unwrap();
+        let token = client
+            .token(&request)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", tsa.kind(), tsa.logs()));
+        let report = Verifier::new(&anchors, now).verify_timestamp_token(&token, DOCUMENT);
+        assert_eq!(
+            report.indication,
+            Indication::TotalPassed,
+            "{}: {report:#?}",
+            tsa.kind()
+        );
+
+        let signer = signer_of(pki().natural_person());
+        let p7s = b_t_signature(&client, &signer, now);
+        let report = Verifier::new(&anchors, now)
+            .verify(&p7s, Content::Detached(DOCUMENT))
+            .unwrap();
+        let s = &report.signers[0];
+        assert_eq!(
+            s.indication,
+            Indication::TotalPassed,
+            "{}: {s:#?}",
+            tsa.kind()
+        );
+        assert_eq!(s.level, CadesLevel::BaselineT, "{}", tsa.kind());
+        let gen_time = s.timestamp_time.unwrap();
+        assert!(
+            (gen_time - now).num_seconds().abs() < 120,
+            "{}: genTime {gen_time}",
+            tsa.kind()
+        );
+        // Negative control: over other content the signature fails, the timestamp still holds.
+        let report = Verifier::new(&anchors, now)
+            .verify(&p7s, Content::Detached(b"other"))
+            .unwrap();
+        assert_eq!(
+            report.signers[0].sub_indication,
+            Some(SubIndication::HashFailure)
+        );
+        println!("{}: CAdES B-T verified, genTime {gen_time}", tsa.kind());
+    }
+
+    #[test]
+    fn cades_b_t_through_certomancer() {
+        let Some(tsa) = TsaServer::certomancer().unwrap() else {
+            return;
+        };
+        b_t_through(&tsa);
+    }
+
+    #[test]
+    fn cades_b_t_through_openssl_ts_reply() {
+        let Some(tsa) = TsaServer::openssl().unwrap() else {
+            return;
+        };
+        b_t_through(&tsa);
+    }
+}
