@@ -27,7 +27,7 @@ pub struct QueryArgs {
     /// Also write the DER TimeStampReq sent (for `openssl ts -verify -queryfile`).
     #[arg(long, value_name = "FILE")]
     pub request_out: Option<PathBuf>,
-    /// Output: the TSA's TimeStampResp, DER (default: <file>.tsr). Written atomically.
+    /// Output: the TSA's TimeStampResp as received (default: <file>.tsr). Written atomically.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -97,14 +97,14 @@ pub fn query(args: &QueryArgs) -> Result<ExitCode, CliError> {
         request = request.with_policy(oid);
     }
     let client = http_timestamper(&args.tsa)?;
-    let response = client.request(&request).map_err(tsp_err)?;
+    let (response, body) = client.request_with_body(&request).map_err(tsp_err)?;
     let token = response.token().unwrap_or_default();
     let info = qes_tsp::check_token_answers(&request, token).map_err(tsp_err)?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| files::with_extension_added(&args.file, "tsr"));
-    files::write_atomic(&output, &response.to_der().map_err(tsp_err)?, &[&args.file])?;
+    files::write_atomic(&output, &body, &[&args.file])?;
     if let Some(path) = &args.request_out {
         files::write_atomic(path, &request.to_der().map_err(tsp_err)?, &[&args.file])?;
     }

@@ -51,6 +51,10 @@ fn help_everywhere() {
         &["cert", "inspect", "--help"],
         &["cert", "verify", "--help"],
         &["demo", "--help"],
+        &["sign", "cms", "--help"],
+        &["verify", "--help"],
+        &["tsp", "query", "--help"],
+        &["tsp", "verify", "--help"],
     ] {
         let o = qes(args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -267,4 +271,236 @@ fn demo_runs_end_to_end() {
     assert!(text.contains("Done:"), "{text}");
     assert!(text.contains("VALID at"), "{text}");
     assert!(text.contains("INVALID at"), "{text}");
+    assert!(text.contains("level BaselineT"), "{text}");
+    assert!(text.contains("HASH_FAILURE"), "{text}");
+}
+
+/// `qes` with the test PKI's key password in the environment.
+fn qes_with_password(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qes"))
+        .args(args)
+        .env("QES_KEY_PASSWORD", qes_testkit::PKCS12_PASSWORD)
+        .output()
+        .expect("run qes")
+}
+
+#[test]
+fn sign_cms_then_verify_attached_and_detached() {
+    let dir = pki_dir();
+    let d = dir.path();
+    let doc = p(d, "invoice.xml");
+    std::fs::write(&doc, b"<Invoice>RO-1</Invoice>").unwrap();
+    let original = std::fs::read(&doc).unwrap();
+
+    // Attached, default output name, PKCS#12 key.
+    let o = qes_with_password(&["sign", "cms", &doc, "--key", &p(d, "natural-person.p12")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("attached"), "{}", stdout(&o));
+    let attached = p(d, "invoice.xml.p7s");
+    assert_eq!(
+        std::fs::read(&doc).unwrap(),
+        original,
+        "the input is never modified"
+    );
+    let o = qes(&[
+        "verify",
+        &attached,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--at",
+        &at(),
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("TOTAL-PASSED"), "{}", stdout(&o));
+
+    // Detached, PKCS#8 key with its certificate, a commitment type, JSON report.
+    let detached = p(d, "invoice.detached.p7s");
+    let o = qes(&[
+        "sign",
+        "cms",
+        &doc,
+        "--key",
+        &p(d, "legal-person.key.pem"),
+        "--cert",
+        &p(d, "legal-person.pem"),
+        "--chain",
+        &p(d, "qualified-ca.pem"),
+        "--detached",
+        "--commitment",
+        "approval",
+        "-o",
+        &detached,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = qes(&[
+        "verify",
+        &detached,
+        "--content",
+        &doc,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--at",
+        &at(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["detached"], true);
+    assert_eq!(json["signers"][0]["indication"], "TOTAL-PASSED", "{json:#}");
+    assert!(json["signers"][0]["signer"]["subject"]
+        .as_str()
+        .unwrap()
+        .contains("VATRO-"));
+
+    // Changed content: exit 1 with the sub-indication.
+    let changed = p(d, "changed.xml");
+    std::fs::write(&changed, b"<Invoice>RO-2</Invoice>").unwrap();
+    let o = qes(&[
+        "verify",
+        &detached,
+        "--content",
+        &changed,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--at",
+        &at(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("HASH_FAILURE"), "{}", stdout(&o));
+
+    // Refuses to overwrite its input; wrong password and missing password are exit 2.
+    let o = qes_with_password(&[
+        "sign",
+        "cms",
+        &doc,
+        "--key",
+        &p(d, "natural-person.p12"),
+        "-o",
+        &doc,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("refusing to overwrite an input"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&doc).unwrap(), original);
+    let pw = p(d, "wrong-password");
+    std::fs::write(&pw, "not it\n").unwrap();
+    let o = qes(&[
+        "sign",
+        "cms",
+        &doc,
+        "--key",
+        &p(d, "natural-person.p12"),
+        "--password-file",
+        &pw,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("wrong password"), "{}", stderr(&o));
+    let o = qes(&["sign", "cms", &doc, "--key", &p(d, "natural-person.p12")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("QES_KEY_PASSWORD"), "{}", stderr(&o));
+}
+
+#[test]
+fn sign_verify_and_tsp_against_a_real_tsa() {
+    let Some(tsa) = qes_testkit::servers::TsaServer::openssl().unwrap() else {
+        return;
+    };
+    let dir = pki_dir();
+    let d = dir.path();
+    let doc = p(d, "contract.pdf");
+    std::fs::write(&doc, b"%PDF-1.7 not really").unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+
+    let o = qes_with_password(&[
+        "sign",
+        "cms",
+        &doc,
+        "--key",
+        &p(d, "natural-person.p12"),
+        "--detached",
+        "--tsa",
+        tsa.url(),
+    ]);
+    assert!(o.status.success(), "{}\n{}", stderr(&o), tsa.logs());
+    assert!(stdout(&o).contains("CAdES B-T"), "{}", stdout(&o));
+    let o = qes(&[
+        "verify",
+        &p(d, "contract.pdf.p7s"),
+        "--content",
+        &doc,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--at",
+        &now,
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["signers"][0]["level"], "B-T", "{json:#}");
+    assert!(json["signers"][0]["timestamp_time"].is_string());
+
+    // tsp query / verify, and openssl ts -verify on what query wrote.
+    let tsr = p(d, "contract.tsr");
+    let tsq = p(d, "contract.tsq");
+    let o = qes(&[
+        "tsp",
+        "query",
+        &doc,
+        "--tsa",
+        tsa.url(),
+        "--hash",
+        "sha512",
+        "-o",
+        &tsr,
+        "--request-out",
+        &tsq,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let trust = p(d, "tsa-root.pem");
+    std::fs::write(&trust, tsa.root_pem()).unwrap();
+    let o = qes(&[
+        "tsp",
+        "verify",
+        &tsr,
+        "--data",
+        &doc,
+        "--trust",
+        &trust,
+        "--intermediate",
+        &p(d, "chain.pem"),
+        "--at",
+        &now,
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("timestamp TOTAL-PASSED"),
+        "{}",
+        stdout(&o)
+    );
+    let openssl = qes_testkit::interop::tool("openssl").expect("openssl");
+    let out = Command::new(openssl)
+        .args(["ts", "-verify", "-queryfile", &tsq, "-in", &tsr, "-CAfile"])
+        .arg(tsa.root_pem_path())
+        .arg("-untrusted")
+        .arg(tsa.untrusted_pem_path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Verification: OK"),
+        "{out:?}"
+    );
+    // The token over other data: exit 1.
+    let other = p(d, "other.bin");
+    std::fs::write(&other, b"other").unwrap();
+    let o = qes(&[
+        "tsp", "verify", &tsr, "--data", &other, "--trust", &trust, "--at", &now,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // An unreachable TSA is one error line and exit 2.
+    let o = qes(&["tsp", "query", &doc, "--tsa", "http://127.0.0.1:9/tsa"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 }

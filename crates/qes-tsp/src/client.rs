@@ -88,8 +88,22 @@ impl<T: Transport> TspClient<T> {
     /// [`TspError::Rejected`] (status, text, failure information) for any status but
     /// granted / grantedWithMods.
     pub fn request(&self, request: &TimestampRequest) -> Result<TimestampResponse, TspError> {
+        self.request_with_body(request)
+            .map(|(response, _)| response)
+    }
+
+    /// As [`TspClient::request`], also returning the response body exactly as received (to
+    /// store a `.tsr` without re-encoding it).
+    ///
+    /// # Errors
+    /// As [`TspClient::request`].
+    pub fn request_with_body(
+        &self,
+        request: &TimestampRequest,
+    ) -> Result<(TimestampResponse, Vec<u8>), TspError> {
         let der = request.to_der()?;
         let body = self.transport.send(&der)?;
-        TimestampResponse::from_der(&body)?.granted()
+        let response = TimestampResponse::from_der(&body)?.granted()?;
+        Ok((response, body))
     }
 }

@@ -377,8 +377,11 @@ impl StatusInfo {
     pub fn to_der(&self) -> Result<Vec<u8>, TspError> {
         use der::asn1::{Any, Utf8StringRef};
         use der::{Encode, Tag};
-        let mut fields = vec![der::asn1::Int::new(&self.status.value().to_be_bytes())
-            .and_then(|i| i.to_der())
+        // `u32` encodes as a minimal DER INTEGER.
+        let mut fields = vec![self
+            .status
+            .value()
+            .to_der()
             .map_err(TspError::der("PKIStatusInfo.status"))?];
         if !self.text.is_empty() {
             let strings = self

@@ -17,8 +17,8 @@ use qes_cms::{CadesBuilder, CadesLevel, Content, Indication, SubIndication, Veri
 use qes_signer::{DigestAlgorithm, SoftwareSigner};
 use qes_testkit::{EndEntity, TestPki};
 use qes_tsp::{
-    check_token_answers, FailureReason, LocalTsa, Nonce, PkiStatus, TimestampRequest,
-    TimestampResponse, TokenField, Transport, TspClient, TspError,
+    check_token_answers, FailureInfo, FailureReason, LocalTsa, Nonce, PkiStatus, StatusInfo,
+    TimestampRequest, TimestampResponse, TokenField, Transport, TspClient, TspError,
 };
 
 const DOCUMENT: &[u8] = b"<Invoice>RO-2026-000017</Invoice>";
@@ -161,7 +161,29 @@ fn local_tsa_rejects_with_the_rfc_3161_failure_reason() {
 }
 
 #[test]
-fn response_encoding_round_trips() {
+fn response_encoding_is_minimal_der_and_round_trips() {
+    // The README's recorded rejection, byte for byte: INTEGER 2 in one octet, badAlg as
+    // a one-bit BIT STRING with 7 unused bits.
+    let bad_alg = StatusInfo::new(PkiStatus::Rejection)
+        .with_fail_info(FailureInfo::from_reasons([FailureReason::BadAlg]));
+    assert_eq!(
+        bad_alg.to_der().unwrap(),
+        [0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80]
+    );
+    let several =
+        StatusInfo::new(PkiStatus::Rejection).with_fail_info(FailureInfo::from_reasons([
+            FailureReason::BadRequest,
+            FailureReason::SystemFailure,
+        ]));
+    // Bits 2 and 25: four octets, 6 unused bits.
+    assert_eq!(
+        several.to_der().unwrap(),
+        [0x30, 0x0a, 0x02, 0x01, 0x02, 0x03, 0x05, 0x06, 0x20, 0x00, 0x00, 0x40]
+    );
+    assert_eq!(
+        StatusInfo::new(PkiStatus::Granted).to_der().unwrap(),
+        [0x30, 0x03, 0x02, 0x01, 0x00]
+    );
     let rejection = TimestampResponse::rejection(FailureReason::TimeNotAvailable, "clock lost");
     let der = rejection.to_der().unwrap();
     assert_eq!(TimestampResponse::from_der(&der).unwrap(), rejection);
@@ -360,4 +382,59 @@ mod real_tsas {
         };
         b_t_through(&tsa);
     }
+}
+
+/// openssl judges the in-process TSA: `openssl ts -verify` accepts its responses as the
+/// answer to our requests, trusting the test root, and rejects a response for another
+/// request (the negative control).
+#[test]
+fn openssl_verifies_local_tsa_responses() {
+    let openssl = qes_testkit::require_tool!("openssl");
+    // openssl checks the TSA certificate's validity at the present time: sign "now".
+    let tsa = local_tsa(Utc::now());
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let root = write("root.pem", pki().root().cert_pem().as_bytes());
+    let chain = write("chain.pem", pki().qualified_ca().cert_pem().as_bytes());
+    let verify = |query: &std::path::Path, reply: &std::path::Path| {
+        let out = std::process::Command::new(&openssl)
+            .args(["ts", "-verify", "-queryfile"])
+            .arg(query)
+            .arg("-in")
+            .arg(reply)
+            .arg("-CAfile")
+            .arg(&root)
+            .arg("-untrusted")
+            .arg(&chain)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            out.status.success() && text.contains("Verification: OK"),
+            text,
+        )
+    };
+    let mut first = None;
+    for algorithm in DigestAlgorithm::ALL {
+        let request = TimestampRequest::from_data(algorithm, DOCUMENT).unwrap();
+        let der = request.to_der().unwrap();
+        let query = write(&format!("{algorithm}.tsq"), &der);
+        let reply = write(&format!("{algorithm}.tsr"), &tsa.send(&der).unwrap());
+        let (ok, text) = verify(&query, &reply);
+        assert!(ok, "{algorithm}: {text}");
+        first.get_or_insert((query, reply));
+    }
+    let (_, reply) = first.unwrap();
+    let other = TimestampRequest::from_data(DigestAlgorithm::Sha256, b"other").unwrap();
+    let other_query = write("other.tsq", &other.to_der().unwrap());
+    let (ok, _) = verify(&other_query, &reply);
+    assert!(!ok, "openssl accepted a response for another request");
 }
