@@ -438,3 +438,57 @@ fn openssl_verifies_local_tsa_responses() {
     let (ok, _) = verify(&other_query, &reply);
     assert!(!ok, "openssl accepted a response for another request");
 }
+
+/// The recorded responses of `tests/fixtures/` (certomancer's DER and BER-rewrapped,
+/// `openssl ts -reply`'s): each token verifies TOTAL-PASSED over the data it was requested
+/// for, trusting that run's root, at its genTime — BER indefinite lengths included.
+#[test]
+fn recorded_real_tsa_tokens_verify() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |name: &str| std::fs::read(fixtures.join(name)).unwrap();
+    for (response, root, algorithm) in [
+        (
+            "certomancer-sha256.tsr",
+            "certomancer-root.pem",
+            DigestAlgorithm::Sha256,
+        ),
+        (
+            "certomancer-sha256-ber-envelope.tsr",
+            "certomancer-root.pem",
+            DigestAlgorithm::Sha256,
+        ),
+        (
+            "certomancer-sha256-ber-token.tsr",
+            "certomancer-root.pem",
+            DigestAlgorithm::Sha256,
+        ),
+        (
+            "openssl-sha512.tsr",
+            "openssl-root.pem",
+            DigestAlgorithm::Sha512,
+        ),
+    ] {
+        let token = TimestampResponse::from_der(&read(response))
+            .unwrap()
+            .into_granted()
+            .unwrap();
+        let anchors = qes_cert::parse_any(&read(root), ParseMode::Lenient).unwrap();
+        let gen_time = qes_cms::token_tst_info(&token).unwrap().gen_time;
+        let verifier = Verifier::new(&anchors, gen_time);
+        let report = verifier.verify_timestamp_token(&token, b"qes-tsp fixture");
+        assert_eq!(
+            report.indication,
+            Indication::TotalPassed,
+            "{response}: {report:#?}"
+        );
+        assert_eq!(report.gen_time, Some(gen_time));
+        let digest = algorithm.digest(b"qes-tsp fixture");
+        let by_digest = verifier.verify_timestamp_token_digest(&token, algorithm, &digest);
+        assert_eq!(by_digest.indication, Indication::TotalPassed, "{response}");
+        // Negative control: another trust anchor.
+        let strangers = [cert(pki().legal_person())];
+        let untrusted =
+            Verifier::new(&strangers, gen_time).verify_timestamp_token(&token, b"qes-tsp fixture");
+        assert_ne!(untrusted.indication, Indication::TotalPassed, "{response}");
+    }
+}
