@@ -17,7 +17,7 @@
 //! bytes, and only those: it never sees the document.
 
 use crate::asn1::{self, oids, CommitmentTypeIndication, SignerLocation};
-use crate::signed_data::SignedDataView;
+use crate::signed_data::{SignedDataView, SignerInfoView};
 use crate::timestamp::Timestamper;
 use crate::tlv::{self, tags};
 use crate::{Error, Result};
@@ -294,10 +294,7 @@ impl<'s> CadesBuilder<'s> {
     pub fn countersign(&self, existing: &[u8], index: usize) -> Result<Vec<u8>> {
         let der = asn1::normalize_to_der(existing, &asn1::BerLimits::default())?;
         let sd = SignedDataView::parse_content_info(&der)?;
-        let target = sd.signer_infos.get(index).ok_or(Error::Structure {
-            what: "signer index",
-            reason: "no signer at that index",
-        })?;
+        let target = signer_at(&sd, index)?;
         let digest = self.digest_algorithm().digest(target.signature);
         let counter = self.signer_info_for_digest(&digest, false)?;
         let updated = with_unsigned_attribute(target, oids::COUNTERSIGNATURE, counter);
@@ -462,10 +459,7 @@ pub fn add_signature_timestamp(
 ) -> Result<Vec<u8>> {
     let der = asn1::normalize_to_der(existing, &asn1::BerLimits::default())?;
     let sd = SignedDataView::parse_content_info(&der)?;
-    let target = sd.signer_infos.get(index).ok_or(Error::Structure {
-        what: "signer index",
-        reason: "no signer at that index",
-    })?;
+    let target = signer_at(&sd, index)?;
     let alg = timestamper.digest_algorithm();
     let token = timestamper
         .timestamp(alg, &alg.digest(target.signature))
@@ -635,4 +629,12 @@ fn finish_signed_data(
         tags::SEQUENCE,
         &[oid, tlv::encode(tags::CONTEXT_0_CONSTRUCTED, &signed_data)],
     ))
+}
+
+/// The SignerInfo at `index`.
+fn signer_at<'v, 'a>(sd: &'v SignedDataView<'a>, index: usize) -> Result<&'v SignerInfoView<'a>> {
+    sd.signer_infos.get(index).ok_or(Error::Structure {
+        what: "signer index",
+        reason: "no signer at that index",
+    })
 }

@@ -144,7 +144,7 @@ pub(crate) fn context(number: u8, constructed: bool) -> Tag {
 // ---- writing ----------------------------------------------------------------------------
 
 /// DER length octets (X.690 §8.1.3, definite form, minimal).
-fn push_length(out: &mut Vec<u8>, len: usize) {
+pub(crate) fn push_length(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.extend(u8::try_from(len));
         return;

@@ -175,36 +175,11 @@ pub fn check_digest_request<S: Signer + ?Sized>(
     Ok(())
 }
 
-impl<S: Signer + ?Sized> Signer for &S {
-    fn certificate(&self) -> &Certificate {
-        (**self).certificate()
-    }
-    fn chain(&self) -> &[Certificate] {
-        (**self).chain()
-    }
-    fn key_kind(&self) -> KeyKind {
-        (**self).key_kind()
-    }
-    fn algorithms(&self) -> Vec<SignatureAlgorithm> {
-        (**self).algorithms()
-    }
-    fn default_algorithm(&self) -> SignatureAlgorithm {
-        (**self).default_algorithm()
-    }
-    fn sign_digests(&self, a: SignatureAlgorithm, d: &[&[u8]]) -> Result<Vec<Vec<u8>>, SignError> {
-        (**self).sign_digests(a, d)
-    }
-    fn sign(&self, a: SignatureAlgorithm, tbs: &[u8]) -> Result<Vec<u8>, SignError> {
-        (**self).sign(a, tbs)
-    }
-    fn sign_batch(&self, a: SignatureAlgorithm, t: &[&[u8]]) -> Result<Vec<Vec<u8>>, SignError> {
-        (**self).sign_batch(a, t)
-    }
-}
-
+/// `Signer` for a pointer type that derefs to a signer: every method forwarded, overrides
+/// included.
 macro_rules! forward_signer {
-    ($($ptr:ident)::+) => {
-        impl<S: Signer + ?Sized> Signer for $($ptr)::+<S> {
+    ($($ptr:tt)+) => {
+        impl<S: Signer + ?Sized> Signer for $($ptr)+ {
             fn certificate(&self) -> &Certificate {
                 (**self).certificate()
             }
@@ -241,5 +216,6 @@ macro_rules! forward_signer {
     };
 }
 
-forward_signer!(Box);
-forward_signer!(std::sync::Arc);
+forward_signer!(&S);
+forward_signer!(Box<S>);
+forward_signer!(std::sync::Arc<S>);

@@ -492,3 +492,30 @@ fn recorded_real_tsa_tokens_verify() {
         assert_ne!(untrusted.indication, Indication::TotalPassed, "{response}");
     }
 }
+
+/// B-B → B-T after the fact (`add_signature_timestamp`), e.g. when the TSA was down at
+/// signing time: the signature value and signed attributes stay byte for byte, the level
+/// becomes B-T; a wrong signer index is a typed error.
+#[test]
+fn a_b_b_signature_is_upgraded_to_b_t() {
+    let signer = signer_of(pki().natural_person());
+    let b_b = CadesBuilder::new(&signer)
+        .signing_time(at())
+        .sign_attached(DOCUMENT)
+        .unwrap();
+    let client = TspClient::new(local_tsa(at() + Duration::hours(1)));
+    let b_t = qes_cms::add_signature_timestamp(&b_b, 0, &client).unwrap();
+    let signature_value = &b_b[b_b.len() - 256..];
+    assert!(b_t.windows(256).any(|w| w == signature_value));
+    let report = Verifier::new(&anchors(), at() + Duration::days(1))
+        .verify(&b_t, Content::Attached)
+        .unwrap();
+    let s = &report.signers[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    assert_eq!(s.level, CadesLevel::BaselineT);
+    assert_eq!(s.timestamp_time, Some(at() + Duration::hours(1)));
+    assert!(matches!(
+        qes_cms::add_signature_timestamp(&b_b, 1, &client),
+        Err(qes_cms::Error::Structure { .. })
+    ));
+}

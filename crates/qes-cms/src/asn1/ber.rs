@@ -644,18 +644,6 @@ fn bit_segment(
 
 // ---- pass 2: write ---------------------------------------------------------------------------
 
-fn push_der_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.extend(u8::try_from(len));
-        return;
-    }
-    let bytes = len.to_be_bytes();
-    let skip = bytes.iter().take_while(|b| **b == 0).count();
-    let significant = bytes.get(skip..).unwrap_or_default();
-    out.extend(u8::try_from(significant.len()).map(|n| 0x80 | n));
-    out.extend_from_slice(significant);
-}
-
 fn emit(input: &[u8], limits: &BerLimits, measured: &Measured) -> Result<Vec<u8>, DecodeError> {
     let mut walker = Walker::new(input, limits);
     let mut out = Vec::with_capacity(measured.total);
@@ -670,11 +658,11 @@ fn emit(input: &[u8], limits: &BerLimits, measured: &Measured) -> Result<Vec<u8>
                 match role {
                     Role::Plain => {
                         out.extend_from_slice(slice(offset..offset.saturating_add(header.tag_len)));
-                        push_der_len(&mut out, len);
+                        crate::tlv::push_length(&mut out, len);
                     }
                     Role::String { segment } => {
                         out.push(header.first & !0x20);
-                        push_der_len(&mut out, len);
+                        crate::tlv::push_length(&mut out, len);
                         if segment == 3 {
                             out.push(unused);
                         }
@@ -690,7 +678,7 @@ fn emit(input: &[u8], limits: &BerLimits, measured: &Measured) -> Result<Vec<u8>
             } => match roles.last().and_then(|r| r.segment()) {
                 None => {
                     out.extend_from_slice(slice(offset..offset.saturating_add(header.tag_len)));
-                    push_der_len(&mut out, content.len());
+                    crate::tlv::push_length(&mut out, content.len());
                     out.extend_from_slice(slice(content));
                 }
                 Some(3) => out.extend_from_slice(slice(content).get(1..).unwrap_or_default()),
@@ -881,7 +869,7 @@ mod tests {
         ] {
             assert_eq!(der_len_len(len), expect, "{len}");
             let mut v = Vec::new();
-            push_der_len(&mut v, len);
+            crate::tlv::push_length(&mut v, len);
             assert_eq!(v.len(), expect);
         }
         assert_eq!(der_len_len(usize::MAX), 1 + size_of::<usize>());

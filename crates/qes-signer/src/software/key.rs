@@ -70,6 +70,37 @@ fn curve_oid(curve: Curve) -> ObjectIdentifier {
     }
 }
 
+/// Load a PKCS#8 EC key of one RustCrypto curve crate into both signing back-ends: ring
+/// (message signing with the curve's natural hash) and RustCrypto (prehashed signing).
+macro_rules! ec_key {
+    ($curve:ident, $pkcs8:expr, $ring_alg:ident, $name:literal, $variant:ident) => {{
+        use $curve::elliptic_curve::sec1::ToEncodedPoint;
+        use $curve::pkcs8::{DecodePrivateKey, EncodePublicKey};
+        let secret = $curve::SecretKey::from_pkcs8_der($pkcs8)
+            .map_err(|e| SignError::key_load(concat!("not a ", $name, " ECPrivateKey"), e))?;
+        let public_point = secret.public_key().to_encoded_point(false);
+        let scalar = Zeroizing::new(secret.to_bytes());
+        let ring = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
+            &ring::signature::$ring_alg,
+            &scalar[..],
+            public_point.as_bytes(),
+            &ring::rand::SystemRandom::new(),
+        )
+        .map_err(|e| SignError::key_load(concat!($name, " key rejected"), e))?;
+        let public = secret
+            .public_key()
+            .to_public_key_der()
+            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
+        let public = SubjectPublicKeyInfoOwned::from_der(public.as_bytes())
+            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
+        Ok(Self::$variant(Box::new(EcKey {
+            ring,
+            rustcrypto: $curve::ecdsa::SigningKey::from(&secret),
+            public,
+        })))
+    }};
+}
+
 impl KeyMaterial {
     /// Decode a DER `PrivateKeyInfo` (v1 or v2), the whole input.
     pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, SignError> {
@@ -140,57 +171,11 @@ impl KeyMaterial {
     }
 
     fn p256(pkcs8: &[u8]) -> Result<Self, SignError> {
-        use p256::elliptic_curve::sec1::ToEncodedPoint;
-        use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
-        let secret = p256::SecretKey::from_pkcs8_der(pkcs8)
-            .map_err(|e| SignError::key_load("not a P-256 ECPrivateKey", e))?;
-        let public_point = secret.public_key().to_encoded_point(false);
-        let scalar = Zeroizing::new(secret.to_bytes());
-        let ring = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
-            &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
-            &scalar[..],
-            public_point.as_bytes(),
-            &ring::rand::SystemRandom::new(),
-        )
-        .map_err(|e| SignError::key_load("P-256 key rejected", e))?;
-        let public = secret
-            .public_key()
-            .to_public_key_der()
-            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
-        let public = SubjectPublicKeyInfoOwned::from_der(public.as_bytes())
-            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
-        Ok(Self::P256(Box::new(EcKey {
-            ring,
-            rustcrypto: p256::ecdsa::SigningKey::from(&secret),
-            public,
-        })))
+        ec_key!(p256, pkcs8, ECDSA_P256_SHA256_ASN1_SIGNING, "P-256", P256)
     }
 
     fn p384(pkcs8: &[u8]) -> Result<Self, SignError> {
-        use p384::elliptic_curve::sec1::ToEncodedPoint;
-        use p384::pkcs8::{DecodePrivateKey, EncodePublicKey};
-        let secret = p384::SecretKey::from_pkcs8_der(pkcs8)
-            .map_err(|e| SignError::key_load("not a P-384 ECPrivateKey", e))?;
-        let public_point = secret.public_key().to_encoded_point(false);
-        let scalar = Zeroizing::new(secret.to_bytes());
-        let ring = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
-            &ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
-            &scalar[..],
-            public_point.as_bytes(),
-            &ring::rand::SystemRandom::new(),
-        )
-        .map_err(|e| SignError::key_load("P-384 key rejected", e))?;
-        let public = secret
-            .public_key()
-            .to_public_key_der()
-            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
-        let public = SubjectPublicKeyInfoOwned::from_der(public.as_bytes())
-            .map_err(|e| SignError::key_load("cannot encode the EC public key", e))?;
-        Ok(Self::P384(Box::new(EcKey {
-            ring,
-            rustcrypto: p384::ecdsa::SigningKey::from(&secret),
-            public,
-        })))
+        ec_key!(p384, pkcs8, ECDSA_P384_SHA384_ASN1_SIGNING, "P-384", P384)
     }
 
     /// The key's kind and size.
