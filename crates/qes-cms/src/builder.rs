@@ -477,7 +477,7 @@ fn attribute(oid: ObjectIdentifier, value: &[u8]) -> Vec<u8> {
 /// The SignerInfo with one more unsigned attribute value: added to an existing attribute of
 /// the same type (a SET OF values), else as a new attribute.
 fn with_unsigned_attribute(
-    si: &crate::signed_data::SignerInfoView<'_>,
+    si: &SignerInfoView<'_>,
     oid: ObjectIdentifier,
     value: Vec<u8>,
 ) -> Vec<u8> {
@@ -591,7 +591,7 @@ fn finish_signed_data(
 ) -> Result<Vec<u8>> {
     // Every SignerInfo's digest algorithm is listed (RFC 5652 §5.1), each once.
     for si in &signer_infos {
-        let view = crate::signed_data::SignerInfoView::parse(si)?;
+        let view = SignerInfoView::parse(si)?;
         let der = tlv::to_der(&view.digest_algorithm, "digestAlgorithm")?;
         if !digest_algorithms.contains(&der) {
             digest_algorithms.push(der);
@@ -601,7 +601,7 @@ fn finish_signed_data(
     // RFC 5652 §5.1: version 3 when eContentType is not id-data or a SignerInfo is v3.
     let any_v3 = signer_infos
         .iter()
-        .filter_map(|si| crate::signed_data::SignerInfoView::parse(si).ok())
+        .filter_map(|si| SignerInfoView::parse(si).ok())
         .any(|v| v.version == 3);
     let version: u8 = if content_type != oids::ID_DATA || any_v3 {
         3
