@@ -106,3 +106,4 @@ pub use strictness::{DerDeviation, DerLocation, DerRule};
 pub use summary::{
     Answer, Conflict, Evidence, Purpose, QscdDeclaration, Qualification, QualifiedSummary,
 };
+pub use time::{parse_generalized_time, parse_utc_time, TimeError, TimeRules};

@@ -18,82 +18,138 @@ use der::Tag;
 
 /// How strictly a time value is held to RFC 5280.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TimeRules {
+#[non_exhaustive]
+pub enum TimeRules {
     /// RFC 5280 §4.1.2.5 (and DER): `Z`, seconds present, no fractional seconds.
     Rfc5280,
     /// Additionally fractional seconds in a GeneralizedTime (`.` or `,` then 1–9 digits), as
-    /// real OCSP responders send them; `Z` is still required.
+    /// real OCSP responders and TSAs send them; `Z` is still required.
     FractionalSeconds,
+}
+
+/// A malformed `UTCTime` or `GeneralizedTime` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("malformed {tag} value: {reason}")]
+pub struct TimeError {
+    /// `UTCTime` or `GeneralizedTime` (or the unexpected tag found instead).
+    pub tag: Tag,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+fn time_err(tag: Tag, reason: &'static str) -> TimeError {
+    TimeError { tag, reason }
 }
 
 /// Decode a `Time` value: the contents octets of a UTCTime or GeneralizedTime with this tag.
 /// `None` for any other tag or a malformed value.
 pub(crate) fn decode_time(tag: Tag, value: &[u8], rules: TimeRules) -> Option<DateTime<Utc>> {
     match tag {
-        Tag::UtcTime => decode_utc_time(value),
-        Tag::GeneralizedTime => decode_generalized_time(value, rules),
+        Tag::UtcTime => parse_utc_time(value).ok(),
+        Tag::GeneralizedTime => parse_generalized_time(value, rules).ok(),
         _ => None,
     }
 }
 
-/// `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1): YY 50..99 is 19YY, 00..49 is 20YY.
-pub(crate) fn decode_utc_time(value: &[u8]) -> Option<DateTime<Utc>> {
-    let digits = value.strip_suffix(b"Z")?;
-    if digits.len() != 12 {
-        return None;
-    }
-    let yy = two_digits(digits, 0)?;
-    let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
-    date_time(year, digits.get(2..)?, 0)
+/// As [`parse_generalized_time`], `None` when malformed.
+pub(crate) fn decode_generalized_time(value: &[u8], rules: TimeRules) -> Option<DateTime<Utc>> {
+    parse_generalized_time(value, rules).ok()
 }
 
-/// `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2); with [`TimeRules::FractionalSeconds`] also
-/// `YYYYMMDDHHMMSS.f+Z`.
-pub(crate) fn decode_generalized_time(value: &[u8], rules: TimeRules) -> Option<DateTime<Utc>> {
-    let body = value.strip_suffix(b"Z")?;
+/// The contents octets of a `UTCTime`: `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1), YY 50..99 is
+/// 19YY, 00..49 is 20YY.
+///
+/// # Errors
+/// [`TimeError`] naming what is wrong.
+pub fn parse_utc_time(value: &[u8]) -> Result<DateTime<Utc>, TimeError> {
+    let tag = Tag::UtcTime;
+    let digits = value
+        .strip_suffix(b"Z")
+        .ok_or(time_err(tag, "not UTC: no trailing Z"))?;
+    if digits.len() != 12 {
+        return Err(time_err(tag, "expected YYMMDDHHMMSSZ"));
+    }
+    let yy = two_digits(digits, 0).ok_or(time_err(tag, "non-digit character"))?;
+    let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+    date_time(tag, year, digits.get(2..).unwrap_or_default(), 0)
+}
+
+/// The contents octets of a `GeneralizedTime`: `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2); with
+/// [`TimeRules::FractionalSeconds`] also `YYYYMMDDHHMMSS.f{1,9}Z`.
+///
+/// # Errors
+/// [`TimeError`] naming what is wrong.
+pub fn parse_generalized_time(value: &[u8], rules: TimeRules) -> Result<DateTime<Utc>, TimeError> {
+    let tag = Tag::GeneralizedTime;
+    let body = value.strip_suffix(b"Z").ok_or(time_err(
+        tag,
+        "not UTC: local time or an offset instead of Z",
+    ))?;
     let (digits, fraction) = match body.iter().position(|b| *b == b'.' || *b == b',') {
-        Some(i) => (body.get(..i)?, Some(body.get(i.checked_add(1)?..)?)),
+        Some(i) => (
+            body.get(..i).unwrap_or_default(),
+            Some(body.get(i.saturating_add(1)..).unwrap_or_default()),
+        ),
         None => (body, None),
     };
     if digits.len() != 14 {
-        return None;
+        return Err(time_err(
+            tag,
+            "expected YYYYMMDDHHMMSS before the fraction and Z",
+        ));
     }
-    let year = two_digits(digits, 0)?
-        .checked_mul(100)?
-        .checked_add(two_digits(digits, 2)?)?;
+    let year = two_digits(digits, 0)
+        .zip(two_digits(digits, 2))
+        .map(|(c, y)| c * 100 + y)
+        .ok_or(time_err(tag, "non-digit character"))?;
     let nanos = match (fraction, rules) {
         (None, _) => 0,
-        (Some(_), TimeRules::Rfc5280) => return None,
+        (Some(_), TimeRules::Rfc5280) => {
+            return Err(time_err(tag, "fractional seconds (RFC 5280 §4.1.2.5.2)"))
+        }
         (Some(f), TimeRules::FractionalSeconds) => fraction_nanos(f)?,
     };
-    date_time(year, digits.get(4..)?, nanos)
-}
-
-/// `MMDDHHMMSS` of `year`, all fields range-checked by chrono (no leap second).
-fn date_time(year: u32, mmddhhmmss: &[u8], nanos: u32) -> Option<DateTime<Utc>> {
-    if mmddhhmmss.len() != 10 {
-        return None;
-    }
-    let d = |i| two_digits(mmddhhmmss, i);
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, d(0)?, d(2)?)?;
-    let time = date.and_hms_nano_opt(d(4)?, d(6)?, d(8)?, nanos)?;
-    Some(time.and_utc())
+    date_time(tag, year, digits.get(4..).unwrap_or_default(), nanos)
 }
 
 /// 1–9 decimal digits after the decimal mark, as nanoseconds.
-fn fraction_nanos(fraction: &[u8]) -> Option<u32> {
-    if fraction.is_empty() || fraction.len() > 9 {
-        return None;
+fn fraction_nanos(fraction: &[u8]) -> Result<u32, TimeError> {
+    let tag = Tag::GeneralizedTime;
+    if fraction.is_empty() {
+        return Err(time_err(tag, "decimal mark without digits"));
+    }
+    if fraction.len() > 9 {
+        return Err(time_err(tag, "more than 9 fractional digits"));
     }
     let mut nanos = 0u32;
     for i in 0..9 {
-        let digit = match fraction.get(i) {
-            Some(b) => digit(*b)?,
+        let d = match fraction.get(i) {
+            Some(b) => digit(*b).ok_or(time_err(tag, "non-digit character in the fraction"))?,
             None => 0,
         };
-        nanos = nanos.checked_mul(10)?.checked_add(digit)?;
+        nanos = nanos * 10 + d;
     }
-    Some(nanos)
+    Ok(nanos)
+}
+
+/// `MMDDHHMMSS` of `year`, every field range-checked by chrono (no leap second).
+fn date_time(
+    tag: Tag,
+    year: u32,
+    mmddhhmmss: &[u8],
+    nanos: u32,
+) -> Result<DateTime<Utc>, TimeError> {
+    if mmddhhmmss.len() != 10 {
+        return Err(time_err(tag, "expected MMDDHHMMSS"));
+    }
+    let d = |i| two_digits(mmddhhmmss, i).ok_or(time_err(tag, "non-digit character"));
+    let (month, day, hour, minute, second) = (d(0)?, d(2)?, d(4)?, d(6)?, d(8)?);
+    let out_of_range = || time_err(tag, "date or time out of range");
+    let year = i32::try_from(year).map_err(|_| out_of_range())?;
+    NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|date| date.and_hms_nano_opt(hour, minute, second, nanos))
+        .map(|t| t.and_utc())
+        .ok_or_else(out_of_range)
 }
 
 /// The two ASCII digits at `at`.
@@ -113,7 +169,7 @@ mod tests {
     use super::*;
 
     fn utc(s: &str) -> Option<String> {
-        decode_utc_time(s.as_bytes()).map(|t| t.to_rfc3339())
+        parse_utc_time(s.as_bytes()).ok().map(|t| t.to_rfc3339())
     }
 
     fn gen(s: &str, rules: TimeRules) -> Option<String> {
@@ -130,7 +186,7 @@ mod tests {
         assert_eq!(at("000101000000Z"), "2000-01-01T00:00:00+00:00");
         assert_eq!(at("990101000000Z"), "1999-01-01T00:00:00+00:00");
         // Pre-1970 instants are real instants, before the epoch.
-        assert!(decode_utc_time(b"691231235959Z").unwrap().timestamp() < 0);
+        assert!(parse_utc_time(b"691231235959Z").unwrap().timestamp() < 0);
     }
 
     #[test]
@@ -216,7 +272,7 @@ mod tests {
             let want = NaiveDate::from_ymd_opt(i32::try_from(year).unwrap(), mo, d)
                 .and_then(|x| x.and_hms_opt(h, mi, s))
                 .map(|x| x.and_utc());
-            proptest::prop_assert_eq!(decode_utc_time(text.as_bytes()), want);
+            proptest::prop_assert_eq!(parse_utc_time(text.as_bytes()).ok(), want);
         }
     }
 }

@@ -16,9 +16,10 @@
 //! are rejected. `UTCTime` follows RFC 5280 §4.1.2.5.1 (`Z`, seconds, no fraction).
 //! Encoding is DER (X.690 §11.7, RFC 3161 §2.4.2).
 //!
-//! `der` 0.7's own time types start at 1970 and have no fractions, hence this module.
+//! `der` 0.7's own time types start at 1970 and have no fractions; decoding is `qes-cert`'s
+//! one RFC 5280 time decoder ([`qes_cert::parse_generalized_time`]), encoding is here.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use der::{
     asn1::AnyRef, Decode, DecodeValue, EncodeValue, FixedTag, Header, Length, Reader, Tag, Tagged,
     Writer,
@@ -133,101 +134,22 @@ fn generalized_time_text(time: DateTime<Utc>, fraction: bool) -> crate::Result<S
     Ok(text)
 }
 
-fn time_err(tag: Tag, reason: &'static str) -> DecodeError {
-    DecodeError::Time { tag, reason }
-}
-
-/// The contents octets of a `UTCTime`: `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1).
+/// The contents octets of a `UTCTime` (`qes-cert`'s one RFC 5280 time decoder).
 pub(crate) fn decode_utc_time(value: &[u8]) -> Result<DateTime<Utc>, DecodeError> {
-    let tag = Tag::UtcTime;
-    let digits = value
-        .strip_suffix(b"Z")
-        .ok_or(time_err(tag, "not UTC: no trailing Z"))?;
-    if digits.len() != 12 {
-        return Err(time_err(tag, "expected YYMMDDHHMMSSZ"));
-    }
-    let yy = two_digits(digits, 0).ok_or(time_err(tag, "non-digit character"))?;
-    let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
-    date_time(tag, year, digits.get(2..).unwrap_or_default(), 0)
+    qes_cert::parse_utc_time(value).map_err(from_time_error)
 }
 
-/// The contents octets of a `GeneralizedTime`: `YYYYMMDDHHMMSS[.f{1,9}]Z`.
+/// The contents octets of a `GeneralizedTime`, fractional seconds allowed (RFC 3161 genTime).
 pub(crate) fn decode_generalized_time(value: &[u8]) -> Result<DateTime<Utc>, DecodeError> {
-    let tag = Tag::GeneralizedTime;
-    let body = value.strip_suffix(b"Z").ok_or(time_err(
-        tag,
-        "not UTC: local time or an offset instead of Z",
-    ))?;
-    let (digits, fraction) = match body.iter().position(|b| *b == b'.' || *b == b',') {
-        Some(i) => (
-            body.get(..i).unwrap_or_default(),
-            Some(body.get(i.saturating_add(1)..).unwrap_or_default()),
-        ),
-        None => (body, None),
-    };
-    if digits.len() != 14 {
-        return Err(time_err(
-            tag,
-            "expected YYYYMMDDHHMMSS before the fraction and Z",
-        ));
-    }
-    let year = two_digits(digits, 0)
-        .zip(two_digits(digits, 2))
-        .map(|(c, y)| c * 100 + y)
-        .ok_or(time_err(tag, "non-digit character"))?;
-    let nanos = match fraction {
-        None => 0,
-        Some(f) => fraction_nanos(f)?,
-    };
-    date_time(tag, year, digits.get(4..).unwrap_or_default(), nanos)
+    qes_cert::parse_generalized_time(value, qes_cert::TimeRules::FractionalSeconds)
+        .map_err(from_time_error)
 }
 
-/// 1–9 decimal digits after the decimal mark, as nanoseconds.
-fn fraction_nanos(fraction: &[u8]) -> Result<u32, DecodeError> {
-    let tag = Tag::GeneralizedTime;
-    if fraction.is_empty() {
-        return Err(time_err(tag, "decimal mark without digits"));
+fn from_time_error(e: qes_cert::TimeError) -> DecodeError {
+    DecodeError::Time {
+        tag: e.tag,
+        reason: e.reason,
     }
-    if fraction.len() > 9 {
-        return Err(time_err(tag, "more than 9 fractional digits"));
-    }
-    let mut nanos = 0u32;
-    for i in 0..9 {
-        let d = match fraction.get(i) {
-            Some(b) => digit(*b).ok_or(time_err(tag, "non-digit character in the fraction"))?,
-            None => 0,
-        };
-        nanos = nanos * 10 + d;
-    }
-    Ok(nanos)
-}
-
-/// `MMDDHHMMSS` of `year`, every field range-checked by chrono (no leap second).
-fn date_time(
-    tag: Tag,
-    year: u32,
-    mmddhhmmss: &[u8],
-    nanos: u32,
-) -> Result<DateTime<Utc>, DecodeError> {
-    let d = |i| two_digits(mmddhhmmss, i).ok_or(time_err(tag, "non-digit character"));
-    let (month, day, hour, minute, second) = (d(0)?, d(2)?, d(4)?, d(6)?, d(8)?);
-    let out_of_range = || time_err(tag, "date or time out of range");
-    let year = i32::try_from(year).map_err(|_| out_of_range())?;
-    NaiveDate::from_ymd_opt(year, month, day)
-        .and_then(|date| date.and_hms_nano_opt(hour, minute, second, nanos))
-        .map(|t| t.and_utc())
-        .ok_or_else(out_of_range)
-}
-
-/// The two ASCII digits at `at`.
-fn two_digits(bytes: &[u8], at: usize) -> Option<u32> {
-    let tens = digit(*bytes.get(at)?)?;
-    let ones = digit(*bytes.get(at.checked_add(1)?)?)?;
-    Some(tens * 10 + ones)
-}
-
-fn digit(b: u8) -> Option<u32> {
-    b.is_ascii_digit().then(|| u32::from(b - b'0'))
 }
 
 /// The contents octets of a `GeneralizedTime`, kept unchecked so that a structure can be
@@ -377,7 +299,7 @@ mod tests {
             encode_time(t("1949-12-31T23:59:59.5Z")).unwrap(),
             b"\x18\x0f19491231235959Z"
         );
-        let far = NaiveDate::from_ymd_opt(10_000, 1, 1)
+        let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap()
