@@ -234,11 +234,7 @@ fn sign_document(
                 "   timestamp authority: in process, certificate {}",
                 qes_cert::format_dn(tsa.certificate().subject())
             );
-            local = TspClient::new(LocalTsa::new(
-                tsa,
-                LocalTsa::<SoftwareSigner>::DEFAULT_POLICY,
-                Utc::now,
-            ));
+            local = TspClient::new(LocalTsa::new(tsa, qes_tsp::LOCAL_TSA_POLICY, Utc::now));
             &local
         }
     };

@@ -29,7 +29,7 @@ pub use http::{
     HttpTransport, HttpTransportBuilder, QUERY_CONTENT_TYPE, REPLY_CONTENT_TYPE,
     REPLY_CONTENT_TYPE_ALT,
 };
-pub use local::{Clock, LocalTsa};
+pub use local::{Clock, LocalTsa, LOCAL_TSA_POLICY};
 pub use request::{MessageImprint, Nonce, TimestampRequest};
 pub use response::TimestampResponse;
 pub use status::{FailureInfo, FailureReason, PkiStatus, StatusInfo};

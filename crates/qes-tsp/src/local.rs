@@ -14,6 +14,11 @@ use crate::response::TimestampResponse;
 use crate::status::FailureReason;
 use crate::transport::Transport;
 
+/// A policy OID for tokens from a test or demo [`LocalTsa`] (under the IANA example arc
+/// `1.3.6.1.4.1.32473`, reserved for documentation).
+pub const LOCAL_TSA_POLICY: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.3161.100");
+
 /// The clock a [`LocalTsa`] reads for `genTime`.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -35,12 +40,12 @@ pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 ///
 /// ```
 /// use qes_signer::{DigestAlgorithm, SoftwareSigner};
-/// use qes_tsp::{LocalTsa, TimestampRequest, TspClient};
+/// use qes_tsp::{LocalTsa, TimestampRequest, TspClient, LOCAL_TSA_POLICY};
 ///
 /// let pki = qes_testkit::TestPki::shared();
 /// let tsa = SoftwareSigner::from_pkcs12(&pki.tsa().pkcs12("pw")?, "pw")?;
 /// let at = pki.epoch() + chrono::TimeDelta::days(1);
-/// let client = TspClient::new(LocalTsa::new(tsa, LocalTsa::DEFAULT_POLICY, move || at));
+/// let client = TspClient::new(LocalTsa::new(tsa, LOCAL_TSA_POLICY, move || at));
 ///
 /// let request = TimestampRequest::from_data(DigestAlgorithm::Sha256, b"document")?;
 /// let token = client.token(&request)?; // granted, and checked to answer the request
@@ -63,11 +68,6 @@ impl<S> fmt::Debug for LocalTsa<S> {
 }
 
 impl<S: Signer> LocalTsa<S> {
-    /// A policy OID for tokens from a test or demo TSA (under the IANA example arc
-    /// `1.3.6.1.4.1.32473`, reserved for documentation).
-    pub const DEFAULT_POLICY: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.3161.100");
-
     /// A TSA signing with `signer` under `policy`, reading `genTime` from `clock`.
     pub fn new(
         signer: S,

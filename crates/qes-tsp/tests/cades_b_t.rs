@@ -47,7 +47,7 @@ fn signer_of(issued: &qes_testkit::Issued) -> SoftwareSigner {
 fn local_tsa(gen_time: DateTime<Utc>) -> LocalTsa<SoftwareSigner> {
     LocalTsa::new(
         signer_of(pki().tsa()),
-        LocalTsa::<SoftwareSigner>::DEFAULT_POLICY,
+        qes_tsp::LOCAL_TSA_POLICY,
         move || gen_time,
     )
 }
@@ -63,7 +63,7 @@ fn local_tsa_tokens_verify_and_echo_the_request() {
         let token = client.token(&request).unwrap();
         let info = qes_cms::token_tst_info(&token).unwrap();
         assert_eq!(info.gen_time, at());
-        assert_eq!(info.policy, LocalTsa::<SoftwareSigner>::DEFAULT_POLICY);
+        assert_eq!(info.policy, qes_tsp::LOCAL_TSA_POLICY);
         assert_eq!(
             info.nonce.as_deref(),
             Some(request.nonce().unwrap().as_be_bytes())
