@@ -112,6 +112,9 @@ pub fn render_checks(out: &mut String, pad: &str, checks: &[Check]) {
     for check in checks {
         match &check.outcome {
             Outcome::Passed => {}
+            Outcome::PassedWithNote(note) => {
+                out.push_str(&format!("{pad}note {:?}: {note}\n", check.step))
+            }
             Outcome::Failed(why) => out.push_str(&format!("{pad}FAILED {:?}: {why}\n", check.step)),
             Outcome::NotChecked(why) => {
                 out.push_str(&format!("{pad}not checked {:?}: {why}\n", check.step))

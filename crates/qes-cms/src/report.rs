@@ -156,6 +156,10 @@ pub enum Step {
 pub enum Outcome {
     /// The step passed.
     Passed,
+    /// The step passed with a caveat the reader should see (e.g. revocation status not
+    /// established under `RevocationPolicy::IfAvailable`, or a revocation dated after the
+    /// signature's proof of existence).
+    PassedWithNote(String),
     /// The step failed for the reason given.
     Failed(String),
     /// The step could not be carried out (reason given); it neither passes nor fails.
@@ -290,6 +294,13 @@ impl Checks {
         self.checks.push(Check {
             step,
             outcome: Outcome::Passed,
+        });
+    }
+
+    pub fn pass_with(&mut self, step: Step, note: impl Into<String>) {
+        self.checks.push(Check {
+            step,
+            outcome: Outcome::PassedWithNote(note.into()),
         });
     }
 

@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use const_oid::ObjectIdentifier;
 use qes_cert::{
     AlgorithmPolicy, Certificate, Crl, KeyUsageBit, KeyUsageSet, OcspResponse, ParseMode,
-    PathErrorKind, PathValidator, RevocationPolicy, SignatureError, ValidationOptions,
+    PathError, PathErrorKind, PathValidator, RevocationPolicy, RevocationStatus, SignatureError,
+    ValidatedPath, ValidationOptions,
 };
 use qes_signer::{DigestAlgorithm, SignatureAlgorithm};
 use spki::AlgorithmIdentifierOwned;
@@ -265,16 +266,10 @@ impl<'a> Verifier<'a> {
             .filter(|t| t.indication == Indication::TotalPassed)
             .filter_map(|t| t.gen_time)
             .min();
-        let validation_time = timestamp_time.unwrap_or(self.at);
+        let mut validation_time = self.at;
         if let Some(cert) = &core.cert {
             self.check_key_usage(cert, &mut core.checks);
-            self.check_path(
-                cert,
-                pool,
-                validation_time,
-                timestamp_time.is_some(),
-                &mut core.checks,
-            );
+            validation_time = self.check_signer_path(cert, pool, timestamp_time, &mut core.checks);
         }
 
         // Countersignatures (RFC 5652 §11.4): over this signature value's octets.
@@ -525,60 +520,85 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    fn check_path(
+    fn validate_path(
         &self,
         cert: &Certificate,
         pool: &Pool,
         at: DateTime<Utc>,
-        proven: bool,
-        checks: &mut Checks,
-    ) {
+    ) -> std::result::Result<ValidatedPath, PathError> {
         let options = ValidationOptions::new(at)
             .with_crls(pool.crls.iter().cloned())
             .with_ocsp_responses(self.ocsp.iter().cloned())
             .with_revocation(self.revocation)
             .with_algorithm_policy(self.algorithms);
-        match PathValidator::new(self.anchors)
+        PathValidator::new(self.anchors)
             .with_intermediates(&pool.certs)
             .validate(cert, &options)
-        {
-            Ok(_) => checks.pass(Step::CertificatePath),
-            Err(e) => {
-                let leaf = e.index() == Some(0);
-                let sub = match e.kind() {
-                    PathErrorKind::NoIssuer | PathErrorKind::PathTooLong => {
-                        SubIndication::NoCertificateChainFound
-                    }
-                    PathErrorKind::Expired if leaf && proven => SubIndication::Expired,
-                    PathErrorKind::NotYetValid if leaf && proven => SubIndication::NotYetValid,
-                    PathErrorKind::Expired | PathErrorKind::NotYetValid => {
-                        SubIndication::OutOfBoundsNoPoe
-                    }
-                    PathErrorKind::Revoked { .. } if leaf && proven => SubIndication::Revoked,
-                    PathErrorKind::Revoked { .. } if leaf => SubIndication::RevokedNoPoe,
-                    PathErrorKind::Revoked { .. } => SubIndication::RevokedCaNoPoe,
-                    PathErrorKind::RevocationUnknown(_) => SubIndication::TryLater,
-                    PathErrorKind::Signature(
-                        SignatureError::Sha1Rejected
-                        | SignatureError::DsaRejected
-                        | SignatureError::RsaKeySize { .. },
-                    ) => SubIndication::CryptoConstraintsFailureNoPoe,
-                    PathErrorKind::NameChaining
-                    | PathErrorKind::NotCa
-                    | PathErrorKind::PathLength
-                    | PathErrorKind::KeyUsage
-                    | PathErrorKind::UnknownCriticalExtension { .. }
-                    | PathErrorKind::Policy
-                    | PathErrorKind::NameConstraints => SubIndication::ChainConstraintsFailure,
-                    _ => SubIndication::CertificateChainGeneralFailure,
-                };
-                checks.fail(
-                    Step::CertificatePath,
-                    sub,
-                    format!("{e} [{}] at {at}", e.code()),
-                );
-            }
+    }
+
+    /// The certificate path at the validation time (timestamp tokens, and signers without
+    /// proof of existence).
+    fn check_path(&self, cert: &Certificate, pool: &Pool, checks: &mut Checks) {
+        match self.validate_path(cert, pool, self.at) {
+            Ok(path) => pass_path(&path, checks),
+            Err(e) => path_failure(&e, self.at, false, checks),
         }
+    }
+
+    /// The signer's certificate path (EN 319 102-1 §5.6.2.4, past signature validation, in
+    /// its simple form): first at the validation time; when that fails only because the
+    /// signer's certificate has since expired or been revoked, and a valid signature
+    /// timestamp proves the signature existed earlier (`poe`), again at `poe` — accepted if
+    /// the path was valid then and any revocation is dated after `poe`. Revocation data
+    /// dated before a later revocation cannot hide it: the first validation sees the newest
+    /// data. The time the verdict rests on is returned.
+    fn check_signer_path(
+        &self,
+        cert: &Certificate,
+        pool: &Pool,
+        poe: Option<DateTime<Utc>>,
+        checks: &mut Checks,
+    ) -> DateTime<Utc> {
+        let now = match self.validate_path(cert, pool, self.at) {
+            Ok(path) => {
+                pass_path(&path, checks);
+                return self.at;
+            }
+            Err(e) => e,
+        };
+        let Some(poe) = poe else {
+            path_failure(&now, self.at, false, checks);
+            return self.at;
+        };
+        let revoked_after_poe = |e: &PathError| {
+            e.index() == Some(0)
+                && matches!(e.kind(), PathErrorKind::Revoked { time, .. } if *time > poe)
+        };
+        if revoked_after_poe(&now) {
+            checks.pass_with(
+                Step::CertificatePath,
+                format!("{now}, after the signature's proof of existence at {poe}"),
+            );
+            return self.at;
+        }
+        let out_of_validity = now.index() == Some(0)
+            && matches!(
+                now.kind(),
+                PathErrorKind::Expired | PathErrorKind::NotYetValid
+            );
+        if !out_of_validity {
+            path_failure(&now, self.at, true, checks);
+            return self.at;
+        }
+        match self.validate_path(cert, pool, poe) {
+            Ok(path) => pass_path(&path, checks),
+            Err(e) if revoked_after_poe(&e) => checks.pass_with(
+                Step::CertificatePath,
+                format!("{e}, after the signature's proof of existence at {poe}"),
+            ),
+            Err(e) => path_failure(&e, poe, true, checks),
+        }
+        poe
     }
 
     /// Verify an RFC 3161 timestamp token (a `ContentInfo` with `SignedData` over `TSTInfo`)
@@ -726,7 +746,9 @@ impl<'a> Verifier<'a> {
                             checks.fail(Step::KeyUsage, SubIndication::ChainConstraintsFailure, why)
                         }
                     }
-                    self.check_path(cert, pool, info.gen_time, false, &mut checks);
+                    // At the validation time, not at genTime: genTime is the token's own claim,
+                    // and a TSA key revoked since could back-date tokens (EN 319 102-1 §5.4).
+                    self.check_path(cert, pool, &mut checks);
                 }
             }
             Err(e) => checks.fail(
@@ -999,4 +1021,64 @@ fn content_digests(
         }
         (None, Content::Attached) => BTreeMap::new(),
     })
+}
+
+/// A valid path: passed, with a note when a certificate's revocation status was not
+/// established (only possible under [`RevocationPolicy::IfAvailable`]).
+fn pass_path(path: &ValidatedPath, checks: &mut Checks) {
+    let unknown: Vec<String> = path
+        .certificates()
+        .iter()
+        .zip(path.revocation())
+        .filter(|(_, status)| !matches!(status, RevocationStatus::Good))
+        .map(|(cert, status)| format!("{} ({status:?})", qes_cert::format_dn(cert.subject())))
+        .collect();
+    if unknown.is_empty() {
+        checks.pass(Step::CertificatePath);
+    } else {
+        checks.pass_with(
+            Step::CertificatePath,
+            format!(
+                "revocation status not established for {}: accepted because revocation data is \
+                 optional under RevocationPolicy::IfAvailable",
+                unknown.join("; ")
+            ),
+        );
+    }
+}
+
+/// A failed path, with the ETSI EN 319 102-1 sub-indication for its error; `proven` when a
+/// signature timestamp gives proof of existence.
+fn path_failure(e: &PathError, at: DateTime<Utc>, proven: bool, checks: &mut Checks) {
+    let leaf = e.index() == Some(0);
+    let sub = match e.kind() {
+        PathErrorKind::NoIssuer | PathErrorKind::PathTooLong => {
+            SubIndication::NoCertificateChainFound
+        }
+        PathErrorKind::Expired if leaf && proven => SubIndication::Expired,
+        PathErrorKind::NotYetValid if leaf && proven => SubIndication::NotYetValid,
+        PathErrorKind::Expired | PathErrorKind::NotYetValid => SubIndication::OutOfBoundsNoPoe,
+        PathErrorKind::Revoked { .. } if leaf && proven => SubIndication::Revoked,
+        PathErrorKind::Revoked { .. } if leaf => SubIndication::RevokedNoPoe,
+        PathErrorKind::Revoked { .. } => SubIndication::RevokedCaNoPoe,
+        PathErrorKind::RevocationUnknown(_) => SubIndication::TryLater,
+        PathErrorKind::Signature(
+            SignatureError::Sha1Rejected
+            | SignatureError::DsaRejected
+            | SignatureError::RsaKeySize { .. },
+        ) => SubIndication::CryptoConstraintsFailureNoPoe,
+        PathErrorKind::NameChaining
+        | PathErrorKind::NotCa
+        | PathErrorKind::PathLength
+        | PathErrorKind::KeyUsage
+        | PathErrorKind::UnknownCriticalExtension { .. }
+        | PathErrorKind::Policy
+        | PathErrorKind::NameConstraints => SubIndication::ChainConstraintsFailure,
+        _ => SubIndication::CertificateChainGeneralFailure,
+    };
+    checks.fail(
+        Step::CertificatePath,
+        sub,
+        format!("{e} [{}] at {at}", e.code()),
+    );
 }

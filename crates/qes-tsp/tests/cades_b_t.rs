@@ -519,3 +519,161 @@ fn a_b_b_signature_is_upgraded_to_b_t() {
         Err(qes_cms::Error::Structure { .. })
     ));
 }
+
+mod revocation_and_proof_of_existence {
+    //! EN 319 102-1 past signature validation: a timestamp proves the signature existed
+    //! before a later revocation, but never lets a revoked TSA or old CRLs rewrite history.
+    use super::*;
+    use qes_cert::{Crl, RevocationPolicy};
+    use qes_testkit::{CrlReason, Issued, Revoked};
+
+    fn crl(issuer: &Issued, revoked: &[Revoked], from: DateTime<Utc>) -> Crl {
+        Crl::from_der(
+            &pki()
+                .crl(issuer, revoked, from, from + Duration::days(7))
+                .unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn holder(label: &str) -> Issued {
+        pki()
+            .issue(&EndEntity::natural_person("Ion", "Pop", "1850315400010").label(label))
+            .unwrap()
+    }
+
+    /// Verify `p7s` at `now` with revocation required and the CRLs given.
+    fn verify_with(p7s: &[u8], now: DateTime<Utc>, crls: Vec<Crl>) -> qes_cms::SignerReport {
+        Verifier::new(&anchors(), now)
+            .with_crls(crls)
+            .with_revocation(RevocationPolicy::Require)
+            .verify(p7s, Content::Detached(DOCUMENT))
+            .unwrap()
+            .signers
+            .remove(0)
+    }
+
+    #[test]
+    fn a_back_dated_token_from_a_revoked_tsa_proves_nothing() {
+        let e = pki().epoch();
+        let (now, compromise, back) = (
+            e + Duration::days(200),
+            e + Duration::days(100),
+            e + Duration::days(10),
+        );
+        let victim = holder("rv-victim");
+        let tsa = pki()
+            .issue(&EndEntity::tsa("Old TSA").label("rv-old-tsa"))
+            .unwrap();
+        let revoked = [
+            Revoked::new(&victim, compromise, CrlReason::KeyCompromise),
+            Revoked::new(&tsa, compromise, CrlReason::KeyCompromise),
+        ];
+        // Fresh CRLs listing both revocations, and genuine old ones from before them.
+        let crls = vec![
+            crl(pki().root(), &[], now - Duration::days(1)),
+            crl(pki().qualified_ca(), &revoked, now - Duration::days(1)),
+            crl(pki().root(), &[], e + Duration::days(5)),
+            crl(pki().qualified_ca(), &[], e + Duration::days(5)),
+        ];
+        let client = TspClient::new(LocalTsa::new(
+            signer_of(&tsa),
+            qes_tsp::LOCAL_TSA_POLICY,
+            move || back,
+        ));
+        let p7s = CadesBuilder::new(&signer_of(&victim))
+            .signing_time(back)
+            .timestamper(&client)
+            .sign_detached(DOCUMENT)
+            .unwrap();
+        let s = verify_with(&p7s, now, crls);
+        assert_ne!(s.indication, Indication::TotalPassed, "{s:#?}");
+        assert_eq!(
+            s.timestamp_time, None,
+            "a revoked TSA's token is no proof of existence"
+        );
+        assert_ne!(s.timestamps[0].indication, Indication::TotalPassed);
+        assert_eq!(s.sub_indication, Some(SubIndication::RevokedNoPoe));
+    }
+
+    #[test]
+    fn revoked_after_the_timestamp_passes_revoked_before_fails() {
+        let e = pki().epoch();
+        let (signed, now) = (e + Duration::days(10), e + Duration::days(200));
+        let client = TspClient::new(local_tsa(signed));
+        for (label, revoked_at, passes) in [
+            ("rv-after", e + Duration::days(50), true),
+            ("rv-before", e + Duration::days(5), false),
+        ] {
+            let holder = holder(label);
+            let p7s = CadesBuilder::new(&signer_of(&holder))
+                .signing_time(signed)
+                .timestamper(&client)
+                .sign_detached(DOCUMENT)
+                .unwrap();
+            let crls = vec![
+                crl(pki().root(), &[], now - Duration::days(1)),
+                crl(
+                    pki().qualified_ca(),
+                    &[Revoked::new(&holder, revoked_at, CrlReason::Superseded)],
+                    now - Duration::days(1),
+                ),
+            ];
+            let s = verify_with(&p7s, now, crls);
+            assert_eq!(s.timestamp_time, Some(signed), "{label}");
+            if passes {
+                assert_eq!(s.indication, Indication::TotalPassed, "{label}: {s:#?}");
+                let note = s
+                    .checks
+                    .iter()
+                    .find(|c| c.step == qes_cms::Step::CertificatePath)
+                    .unwrap();
+                assert!(
+                    matches!(&note.outcome, qes_cms::Outcome::PassedWithNote(n) if n.contains("proof of existence")),
+                    "{note:?}"
+                );
+            } else {
+                assert_eq!(
+                    s.sub_indication,
+                    Some(SubIndication::Revoked),
+                    "{label}: {s:#?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn missing_revocation_data_is_visible_under_if_available() {
+        let signer = signer_of(pki().natural_person());
+        let p7s = CadesBuilder::new(&signer)
+            .signing_time(at())
+            .sign_detached(DOCUMENT)
+            .unwrap();
+        let report = Verifier::new(&anchors(), at())
+            .verify(&p7s, Content::Detached(DOCUMENT))
+            .unwrap();
+        let s = &report.signers[0];
+        assert_eq!(s.indication, Indication::TotalPassed);
+        let path = s
+            .checks
+            .iter()
+            .find(|c| c.step == qes_cms::Step::CertificatePath)
+            .unwrap();
+        assert!(
+            matches!(&path.outcome, qes_cms::Outcome::PassedWithNote(n) if n.contains("revocation status not established")),
+            "{path:?}"
+        );
+        // With the CRLs it is a plain pass.
+        let crls = vec![
+            crl(pki().root(), &[], at() - Duration::hours(1)),
+            crl(pki().qualified_ca(), &[], at() - Duration::hours(1)),
+        ];
+        let s = verify_with(&p7s, at(), crls);
+        let path = s
+            .checks
+            .iter()
+            .find(|c| c.step == qes_cms::Step::CertificatePath)
+            .unwrap();
+        assert_eq!(path.outcome, qes_cms::Outcome::Passed);
+    }
+}
