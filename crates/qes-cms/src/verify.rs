@@ -161,10 +161,14 @@ impl<'a> Verifier<'a> {
         }
         let der = asn1::normalize_to_der(signature, &asn1::BerLimits::default())?;
         let sd = SignedDataView::parse_content_info(&der)?;
-        if sd.signer_infos.len() > MAX_SIGNERS {
+        let total = sd
+            .signer_infos
+            .iter()
+            .try_fold(0usize, |n, si| n.checked_add(signature_count(si, 0)));
+        if total.is_none_or(|n| n > MAX_SIGNERS) {
             return Err(Error::Structure {
                 what: "SignedData",
-                reason: "too many signers",
+                reason: "too many signers, countersignatures and timestamps",
             });
         }
         let detached = sd.econtent.is_none();
@@ -1081,4 +1085,26 @@ fn path_failure(e: &PathError, at: DateTime<Utc>, proven: bool, checks: &mut Che
         sub,
         format!("{e} [{}] at {at}", e.code()),
     );
+}
+
+/// How many signatures verifying `si` means: itself, its signature timestamps and, to
+/// [`MAX_COUNTERSIGNATURE_DEPTH`], its countersignatures (saturating; malformed
+/// countersignatures count once, they are reported, not verified).
+fn signature_count(si: &SignerInfoView<'_>, depth: usize) -> usize {
+    let Some(unsigned) = &si.unsigned_attrs else {
+        return 1;
+    };
+    let timestamps = unsigned
+        .all(oids::SIGNATURE_TIME_STAMP)
+        .map(|a| a.values.len())
+        .fold(0usize, usize::saturating_add);
+    let counters = unsigned
+        .all(oids::COUNTERSIGNATURE)
+        .flat_map(|a| a.values.iter())
+        .map(|v| match SignerInfoView::parse(v) {
+            Ok(c) if depth < MAX_COUNTERSIGNATURE_DEPTH => signature_count(&c, depth + 1),
+            _ => 1,
+        })
+        .fold(0usize, usize::saturating_add);
+    1usize.saturating_add(timestamps).saturating_add(counters)
 }

@@ -677,3 +677,27 @@ mod revocation_and_proof_of_existence {
         assert_eq!(path.outcome, qes_cms::Outcome::Passed);
     }
 }
+
+/// Work is bounded: signers, countersignatures and timestamps together are at most
+/// `MAX_SIGNERS` per `SignedData` (a file of junk tokens cannot make verification slow).
+#[test]
+fn too_many_timestamps_are_refused_before_any_verification() {
+    let signer = signer_of(pki().natural_person());
+    let mut p7s = CadesBuilder::new(&signer)
+        .signing_time(at())
+        .sign_detached(DOCUMENT)
+        .unwrap();
+    let client = TspClient::new(local_tsa(at()));
+    for _ in 0..qes_cms::MAX_SIGNERS - 1 {
+        p7s = qes_cms::add_signature_timestamp(&p7s, 0, &client).unwrap();
+    }
+    let anchors = anchors();
+    let verifier = Verifier::new(&anchors, at());
+    let report = verifier.verify(&p7s, Content::Detached(DOCUMENT)).unwrap();
+    assert_eq!(report.signers[0].timestamps.len(), qes_cms::MAX_SIGNERS - 1);
+    let one_more = qes_cms::add_signature_timestamp(&p7s, 0, &client).unwrap();
+    assert!(matches!(
+        verifier.verify(&one_more, Content::Detached(DOCUMENT)),
+        Err(qes_cms::Error::Structure { .. })
+    ));
+}
