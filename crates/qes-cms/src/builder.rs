@@ -281,12 +281,14 @@ impl<'s> CadesBuilder<'s> {
         let new_si = self.signer_info_for_digest(&digest, true)?;
         let mut infos: Vec<Vec<u8>> = sd.signer_infos.iter().map(|si| si.full.to_vec()).collect();
         infos.push(new_si);
-        self.assemble(sd.econtent, infos, &sd.certificates, &sd.crls)
+        self.assemble(sd.econtent, infos, &sd.certificate_set, &sd.revocation_set)
     }
 
     /// Countersign the signer at `index` of an existing signature (RFC 5652 §11.4): a
     /// SignerInfo over that signer's signature value, added to its unsigned attributes. All
-    /// other bytes are kept.
+    /// other signers, certificates and revocation entries are kept as received. The
+    /// SignerInfos are written as a DER `SET OF`, so the grown signer may move: find it again
+    /// by its [`crate::SignerId`], not by `index`.
     ///
     /// # Errors
     /// [`Error::Structure`] when `index` names no signer; else as
@@ -448,7 +450,8 @@ impl<'s> CadesBuilder<'s> {
 }
 
 /// Add one signature-time-stamp (EN 319 122-1 §5.3) to the signer at `index` of an existing
-/// signature, turning B-B into B-T. Everything else is kept byte for byte.
+/// signature, turning B-B into B-T. Everything else is kept as received; as with
+/// [`CadesBuilder::countersign`], signer positions may change (SignerInfos are a DER `SET OF`).
 ///
 /// # Errors
 /// [`Error::Structure`] when `index` names no signer; the timestamper's failure.
@@ -524,13 +527,13 @@ fn replace_signer(
             }
         })
         .collect();
-    let mut certs: Vec<Vec<u8>> = sd.certificates.iter().map(|c| c.to_vec()).collect();
+    let mut certs: Vec<Vec<u8>> = sd.certificate_set.iter().map(|c| c.to_vec()).collect();
     for c in extra_certs {
         if !certs.contains(&c) {
             certs.push(c);
         }
     }
-    let crls = sd.crls.iter().map(|c| c.to_vec()).collect();
+    let crls = sd.revocation_set.iter().map(|c| c.to_vec()).collect();
     encode_signed_data_raw(sd, certs, crls, infos)
 }
 
@@ -598,12 +601,19 @@ fn finish_signed_data(
         }
     }
     digest_algorithms.dedup();
-    // RFC 5652 §5.1: version 3 when eContentType is not id-data or a SignerInfo is v3.
+    // RFC 5652 §5.1: 5 with `other` certificates ([3]) or revocation info ([1]); 4 with v2
+    // attribute certificates ([2]); 3 with v1 attribute certificates ([1]), a v3 SignerInfo
+    // or an eContentType other than id-data; else 1.
     let any_v3 = signer_infos
         .iter()
         .filter_map(|si| SignerInfoView::parse(si).ok())
         .any(|v| v.version == 3);
-    let version: u8 = if content_type != oids::ID_DATA || any_v3 {
+    let cert_tag = |tag: u8| certificates.iter().any(|c| c.first() == Some(&tag));
+    let version: u8 = if cert_tag(0xa3) || crls.iter().any(|c| c.first() == Some(&0xa1)) {
+        5
+    } else if cert_tag(0xa2) {
+        4
+    } else if cert_tag(0xa1) || content_type != oids::ID_DATA || any_v3 {
         3
     } else {
         1

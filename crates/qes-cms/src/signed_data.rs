@@ -229,6 +229,11 @@ pub(crate) struct SignedDataView<'a> {
     pub certificates: Vec<&'a [u8]>,
     /// Each `CertificateList` of the RevocationInfoChoices, full TLV.
     pub crls: Vec<&'a [u8]>,
+    /// Every CertificateChoices entry as received (other formats too), for rebuilding.
+    pub certificate_set: Vec<&'a [u8]>,
+    /// Every RevocationInfoChoice as received (`[1] OtherRevocationInfoFormat`, e.g. OCSP
+    /// responses, too), for rebuilding.
+    pub revocation_set: Vec<&'a [u8]>,
     pub signer_infos: Vec<SignerInfoView<'a>>,
     /// The encoded parts, as received, for rebuilding with new signers.
     pub parts: SignedDataParts<'a>,
@@ -308,8 +313,11 @@ impl<'a> SignedDataView<'a> {
         };
         let mut certificates = Vec::new();
         let mut crls = Vec::new();
+        let mut certificate_set = Vec::new();
+        let mut revocation_set = Vec::new();
         if let Some(certs) = it.next_if(|t| t.tag == tlv::context(0, true)) {
             for choice in tlv::children(certs.value, "certificates")? {
+                certificate_set.push(choice.full);
                 if choice.tag == Tag::Sequence {
                     certificates.push(choice.full);
                 }
@@ -317,6 +325,7 @@ impl<'a> SignedDataView<'a> {
         }
         if let Some(list) = it.next_if(|t| t.tag == tlv::context(1, true)) {
             for choice in tlv::children(list.value, "crls")? {
+                revocation_set.push(choice.full);
                 if choice.tag == Tag::Sequence {
                     crls.push(choice.full);
                 }
@@ -339,6 +348,8 @@ impl<'a> SignedDataView<'a> {
             econtent,
             certificates,
             crls,
+            certificate_set,
+            revocation_set,
             signer_infos,
             parts: SignedDataParts {
                 encap_content_info: encap.full,

@@ -352,10 +352,15 @@ fn ber(node: &Node, c: &mut Choices) -> Vec<u8> {
             if string && c.next(2) == 0 {
                 wrap(&[tag[0] | 0x20], segments(0x04, content, c, 0), true, c)
             } else if bits && c.next(2) == 0 {
-                // Every segment but the last has no unused bits.
+                // Every segment but the last has no unused bits, and a last segment with
+                // unused bits has at least one octet (X.690 §8.6.2.3).
                 let (unused, data) = (content[0], &content[1..]);
-                let split =
-                    usize::try_from(c.next(u64::try_from(data.len()).unwrap() + 1)).unwrap();
+                let splits = if unused == 0 {
+                    data.len() + 1
+                } else {
+                    data.len()
+                };
+                let split = usize::try_from(c.next(u64::try_from(splits).unwrap())).unwrap();
                 let (a, b) = data.split_at(split);
                 let mut inner = wrap(&[0x03], [&[0][..], a].concat(), false, c);
                 inner.extend(wrap(&[0x03], [&[unused][..], b].concat(), false, c));
