@@ -592,22 +592,22 @@ fn finish_signed_data(
     crls: Vec<Vec<u8>>,
     signer_infos: Vec<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    // Every SignerInfo's digest algorithm is listed (RFC 5652 §5.1), each once.
+    // Every SignerInfo's digest algorithm is listed (RFC 5652 §5.1), each once. Only the
+    // SignerInfos' first fields are read: they are ours or already parsed once.
+    let mut any_v3 = false;
     for si in &signer_infos {
-        let view = SignerInfoView::parse(si)?;
-        let der = tlv::to_der(&view.digest_algorithm, "digestAlgorithm")?;
-        if !digest_algorithms.contains(&der) {
-            digest_algorithms.push(der);
+        let (version, digest_algorithm) = signer_info_header(si)?;
+        any_v3 |= version == 3;
+        if !digest_algorithms
+            .iter()
+            .any(|d| d.as_slice() == digest_algorithm)
+        {
+            digest_algorithms.push(digest_algorithm.to_vec());
         }
     }
-    digest_algorithms.dedup();
     // RFC 5652 §5.1: 5 with `other` certificates ([3]) or revocation info ([1]); 4 with v2
     // attribute certificates ([2]); 3 with v1 attribute certificates ([1]), a v3 SignerInfo
     // or an eContentType other than id-data; else 1.
-    let any_v3 = signer_infos
-        .iter()
-        .filter_map(|si| SignerInfoView::parse(si).ok())
-        .any(|v| v.version == 3);
     let cert_tag = |tag: u8| certificates.iter().any(|c| c.first() == Some(&tag));
     let version: u8 = if cert_tag(0xa3) || crls.iter().any(|c| c.first() == Some(&0xa1)) {
         5
@@ -647,4 +647,21 @@ fn signer_at<'v, 'a>(sd: &'v SignedDataView<'a>, index: usize) -> Result<&'v Sig
         what: "signer index",
         reason: "no signer at that index",
     })
+}
+
+/// A SignerInfo's version and the DER of its digestAlgorithm (RFC 5652 §5.3: the first and
+/// third fields), without decoding the rest.
+fn signer_info_header(si: &[u8]) -> Result<(u8, &[u8])> {
+    let outer = tlv::expect(si, der::Tag::Sequence, "SignerInfo")?;
+    let fields = tlv::children(outer.value, "SignerInfo")?;
+    match fields.as_slice() {
+        [version, _sid, digest_algorithm, ..] => Ok((
+            tlv::small_uint(version, "SignerInfo version")?,
+            digest_algorithm.full,
+        )),
+        _ => Err(Error::Structure {
+            what: "SignerInfo",
+            reason: "fewer than three fields",
+        }),
+    }
 }

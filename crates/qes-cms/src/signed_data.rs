@@ -139,7 +139,6 @@ pub(crate) struct SignerInfoView<'a> {
     pub full: &'a [u8],
     /// Elements from `version` up to and including `signature`, as received.
     pub signed_part: &'a [u8],
-    pub version: u8,
     pub sid: SignerId,
     pub digest_algorithm: AlgorithmIdentifierOwned,
     pub signed_attrs: Option<AttributesView<'a>>,
@@ -169,6 +168,17 @@ impl<'a> SignerInfoView<'a> {
                     SignerId::SubjectKeyId(ski.0.as_bytes().to_vec())
                 }
             };
+        // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier.
+        let expected_version = match sid {
+            SignerId::IssuerSerial { .. } => 1,
+            SignerId::SubjectKeyId(_) => 3,
+        };
+        if version != expected_version {
+            return Err(malformed(
+                "SignerInfo",
+                "version does not match the signer identifier (RFC 5652 §5.3)",
+            ));
+        }
         let digest_algorithm = tlv::decode(next("missing digestAlgorithm")?, "digestAlgorithm")?;
         let mut signed_attrs = None;
         let mut element = next("missing signatureAlgorithm")?;
@@ -207,7 +217,6 @@ impl<'a> SignerInfoView<'a> {
         Ok(Self {
             full: tlv.full,
             signed_part,
-            version,
             sid,
             digest_algorithm,
             signed_attrs,

@@ -165,13 +165,20 @@ pub(crate) fn encode(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Encode a constructed element whose content is the concatenation of `parts`.
+/// Encode a constructed element whose content is the concatenation of `parts` (written
+/// straight into the output, no intermediate buffer).
 pub(crate) fn encode_parts<B: AsRef<[u8]>>(tag: u8, parts: &[B]) -> Vec<u8> {
-    let content: Vec<u8> = parts
+    let len = parts
         .iter()
-        .flat_map(|p| p.as_ref().iter().copied())
-        .collect();
-    encode(tag, &content)
+        .map(|p| p.as_ref().len())
+        .fold(0usize, usize::saturating_add);
+    let mut out = Vec::with_capacity(len.saturating_add(10));
+    out.push(tag);
+    push_length(&mut out, len);
+    for part in parts {
+        out.extend_from_slice(part.as_ref());
+    }
+    out
 }
 
 /// Encode a DER `SET OF` (or a `[n] IMPLICIT SET OF` with `tag`): the elements sorted as
@@ -183,16 +190,16 @@ pub(crate) fn encode_set_of(tag: u8, mut elements: Vec<Vec<u8>>) -> Vec<u8> {
 
 /// The X.690 §11.6 ordering of two encodings.
 pub(crate) fn der_set_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let len = a.len().max(b.len());
-    (0..len)
-        .map(|i| {
-            a.get(i)
-                .copied()
-                .unwrap_or(0)
-                .cmp(&b.get(i).copied().unwrap_or(0))
-        })
-        .find(|o| o.is_ne())
-        .unwrap_or(std::cmp::Ordering::Equal)
+    use std::cmp::Ordering;
+    let common = a.len().min(b.len());
+    let (a_head, a_tail) = a.split_at(common);
+    let (b_head, b_tail) = b.split_at(common);
+    match a_head.cmp(b_head) {
+        // The longer one compares against zero padding: greater unless its tail is all zero.
+        Ordering::Equal if a_tail.iter().any(|x| *x != 0) => Ordering::Greater,
+        Ordering::Equal if b_tail.iter().any(|x| *x != 0) => Ordering::Less,
+        order => order,
+    }
 }
 
 /// Identifier octets used by the builder.
