@@ -30,4 +30,7 @@ pub use report::{
 };
 pub use signed_data::SignerId;
 pub use timestamp::{token_tst_info, Timestamper};
-pub use verify::{Content, Verifier, MAX_COUNTERSIGNATURE_DEPTH, MAX_SIGNATURE_LEN, MAX_SIGNERS};
+pub use verify::{
+    Content, Verifier, MAX_COUNTERSIGNATURE_DEPTH, MAX_SIGNATURE_LEN, MAX_SIGNERS,
+    SIGNING_TIME_TOLERANCE_SECONDS,
+};

@@ -25,6 +25,9 @@ use std::io::Read;
 pub const MAX_SIGNATURE_LEN: usize = 16 * 1024 * 1024;
 /// Deepest nesting of countersignatures followed.
 pub const MAX_COUNTERSIGNATURE_DEPTH: usize = 4;
+/// How far (seconds) a claimed signing time may be after its signature timestamp's genTime
+/// before the order is a failure (clock skew between signer and TSA).
+pub const SIGNING_TIME_TOLERANCE_SECONDS: i64 = 300;
 /// Most signers (including countersigners and timestamps) verified in one `SignedData`.
 pub const MAX_SIGNERS: usize = 64;
 
@@ -270,6 +273,18 @@ impl<'a> Verifier<'a> {
             .filter(|t| t.indication == Indication::TotalPassed)
             .filter_map(|t| t.gen_time)
             .min();
+        // The claimed signing time cannot be after the proof that the signature existed.
+        if let (Some(claimed), Some(proven)) = (core.signing_time, timestamp_time) {
+            if claimed > proven + chrono::TimeDelta::seconds(SIGNING_TIME_TOLERANCE_SECONDS) {
+                core.checks.fail(
+                    Step::SignatureTimestamp,
+                    SubIndication::TimestampOrderFailure,
+                    format!(
+                        "the claimed signing time {claimed} is after the signature timestamp {proven}"
+                    ),
+                );
+            }
+        }
         let mut validation_time = self.at;
         if let Some(cert) = &core.cert {
             self.check_key_usage(cert, &mut core.checks);

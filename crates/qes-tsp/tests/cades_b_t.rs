@@ -701,3 +701,30 @@ fn too_many_timestamps_are_refused_before_any_verification() {
         Err(qes_cms::Error::Structure { .. })
     ));
 }
+
+/// A claimed signing time after the signature timestamp (beyond the clock-skew tolerance)
+/// is a TIMESTAMP_ORDER_FAILURE; within the tolerance it passes.
+#[test]
+fn signing_time_after_the_timestamp_is_an_order_failure() {
+    let signer = signer_of(pki().natural_person());
+    let client = TspClient::new(local_tsa(at()));
+    for (claimed, passes) in [
+        (at() + Duration::minutes(2), true),
+        (at() + Duration::hours(1), false),
+    ] {
+        let p7s = b_t_signature(&client, &signer, claimed);
+        let report = Verifier::new(&anchors(), at() + Duration::days(1))
+            .verify(&p7s, Content::Detached(DOCUMENT))
+            .unwrap();
+        let s = &report.signers[0];
+        if passes {
+            assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+        } else {
+            assert_eq!(
+                s.sub_indication,
+                Some(SubIndication::TimestampOrderFailure),
+                "{s:#?}"
+            );
+        }
+    }
+}
