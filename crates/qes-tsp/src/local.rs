@@ -120,10 +120,15 @@ impl<S: Signer> LocalTsa<S> {
             *first = (*first & 0x7f) | 0x01;
         }
         let imprint = request.imprint();
+        // RFC 3161 §2.4.2: the token's messageImprint has the same value as the request's, so
+        // the hash AlgorithmIdentifier is echoed as sent (NULL parameters or absent).
+        let hash_algorithm = <x509_tsp::TimeStampReq as der::Decode>::from_der(request_der)
+            .map(|raw| raw.message_imprint.hash_algorithm)
+            .unwrap_or_else(|_| imprint.algorithm().algorithm_identifier());
         let mut info = TstInfo::new(
             self.policy,
             qes_cms::asn1::MessageImprint {
-                hash_algorithm: imprint.algorithm().algorithm_identifier(),
+                hash_algorithm,
                 hashed_message: imprint.digest().to_vec(),
             },
             serial.to_vec(),

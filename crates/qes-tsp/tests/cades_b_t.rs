@@ -728,3 +728,37 @@ fn signing_time_after_the_timestamp_is_an_order_failure() {
         }
     }
 }
+
+/// RFC 3161 §2.4.2: the token's messageImprint is the request's, so a hash
+/// AlgorithmIdentifier sent with NULL parameters comes back with them, and without, without.
+#[test]
+fn local_tsa_echoes_the_imprint_algorithm_identifier_as_sent() {
+    let tsa = local_tsa(at());
+    let request = TimestampRequest::from_data(DigestAlgorithm::Sha256, DOCUMENT)
+        .unwrap()
+        .without_nonce();
+    let plain = request.to_der().unwrap();
+    let absent = [
+        0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+    ];
+    let at_alg = plain
+        .windows(absent.len())
+        .position(|w| w == absent)
+        .unwrap();
+    // SEQUENCE { OID sha256, NULL }: two more octets, in it and in the enclosing lengths.
+    let mut with_null = plain[..at_alg].to_vec();
+    with_null.extend_from_slice(&[0x30, 0x0d]);
+    with_null.extend_from_slice(&absent[2..]);
+    with_null.extend_from_slice(&[0x05, 0x00]);
+    with_null.extend_from_slice(&plain[at_alg + absent.len()..]);
+    with_null[1] += 2; // TimeStampReq
+    with_null[6] += 2; // MessageImprint
+    for (der, null_params) in [(plain, false), (with_null, true)] {
+        let token = answer(&tsa, &der).into_granted().unwrap();
+        let info = qes_cms::token_tst_info(&token).unwrap();
+        let params = info.message_imprint.hash_algorithm.parameters;
+        assert_eq!(params.is_some(), null_params, "{params:?}");
+        let report = Verifier::new(&anchors(), at()).verify_timestamp_token(&token, DOCUMENT);
+        assert_eq!(report.indication, Indication::TotalPassed);
+    }
+}
