@@ -8,23 +8,11 @@
 //! tests), so runs are reproducible.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use chrono::{TimeZone, Utc};
-use qes_cert::{parse_der, Certificate, ParseMode};
 use qes_cms::{Content, Verifier};
-
-const ROOT: &[u8] = include_bytes!("../anchors/testkit-root-ca.der");
-
-fn anchors() -> &'static [Certificate] {
-    static ANCHORS: OnceLock<Vec<Certificate>> = OnceLock::new();
-    ANCHORS.get_or_init(|| {
-        vec![parse_der(ROOT, ParseMode::Strict).expect("the committed anchor parses")]
-    })
-}
+use qes_fuzz::{anchors, validation_time};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Some(at) = Utc.with_ymd_and_hms(2026, 1, 31, 0, 0, 0).single() else {
+    let Some(at) = validation_time() else {
         return;
     };
     let verifier = Verifier::new(anchors(), at);

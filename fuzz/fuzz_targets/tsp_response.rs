@@ -4,20 +4,8 @@
 //! trust anchor (the test PKI's root, `fuzz/anchors/testkit-root-ca.der`) at a fixed time.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use chrono::{TimeZone, Utc};
-use qes_cert::{parse_der, Certificate, ParseMode};
+use qes_fuzz::{anchors, validation_time};
 use qes_signer::DigestAlgorithm;
-
-const ROOT: &[u8] = include_bytes!("../anchors/testkit-root-ca.der");
-
-fn anchors() -> &'static [Certificate] {
-    static ANCHORS: OnceLock<Vec<Certificate>> = OnceLock::new();
-    ANCHORS.get_or_init(|| {
-        vec![parse_der(ROOT, ParseMode::Strict).expect("the committed anchor parses")]
-    })
-}
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(response) = qes_tsp::TimestampResponse::from_der(data) else {
@@ -34,7 +22,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(request) = qes_tsp::TimestampRequest::from_data(DigestAlgorithm::Sha256, b"x") {
         let _ = qes_tsp::check_token_answers(&request, &token);
     }
-    let Some(at) = Utc.with_ymd_and_hms(2026, 1, 31, 0, 0, 0).single() else {
+    let Some(at) = validation_time() else {
         return;
     };
     let report = qes_cms::Verifier::new(anchors(), at).verify_timestamp_token(&token, b"x");
