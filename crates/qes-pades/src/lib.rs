@@ -4,9 +4,13 @@
 //!
 //! - [`pdf`] — a tolerant, bounded PDF reader: objects, cross-reference tables and streams,
 //!   object streams, incremental updates; it never parses more of the file than it needs.
+//! - [`PadesSigner`] — PAdES B-B / B-T signing as an incremental update, with any
+//!   [`qes_signer::Signer`] and, for B-T, any [`qes_cms::Timestamper`].
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod error;
 pub mod pdf;
+mod sign;
 
 pub use error::{Error, Result};
+pub use sign::{PadesSigner, CONTENTS_OVERHEAD, TIMESTAMP_RESERVE};

@@ -43,7 +43,10 @@ impl From<&str> for Name {
 }
 
 /// A string object, literal `( … )` or hexadecimal `< … >` (ISO 32000-2 §7.3.4), decoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Two strings are equal when their decoded bytes are: the form and position they were
+/// written in do not matter.
+#[derive(Clone, Debug, Eq)]
 pub struct PdfString {
     /// The decoded bytes.
     pub bytes: Vec<u8>,
@@ -52,6 +55,12 @@ pub struct PdfString {
     /// Where the string, delimiters included, is in the file; `None` for strings that were
     /// not read directly from the file (object streams, strings we build).
     pub span: Option<Range<usize>>,
+}
+
+impl PartialEq for PdfString {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
 }
 
 impl PdfString {

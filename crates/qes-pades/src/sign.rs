@@ -1,0 +1,332 @@
+//! PAdES signing (ETSI EN 319 142-1 §6.3 baseline B-B and B-T; ISO 32000-2 §12.8): a new
+//! invisible signature field and a signature dictionary appended as an incremental update,
+//! the `/ByteRange` hashed in one pass, and a CAdES detached signature from `qes-cms` in
+//! the fixed-size `/Contents` placeholder.
+
+use crate::pdf::update::Update;
+use crate::pdf::write::{text_string, write_object, write_string};
+use crate::pdf::{Dict, Document, Object};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use qes_cms::{CadesBuilder, Timestamper};
+use qes_signer::Signer;
+use std::io::Write;
+
+/// Bytes reserved in `/Contents` beyond the certificates: signed attributes, the signature
+/// value (up to RSA-8192) and CMS structure.
+pub const CONTENTS_OVERHEAD: usize = 4096;
+/// Bytes reserved in `/Contents` for a signature timestamp token (TSTInfo, the TSA's
+/// signature and its certificate chain).
+pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
+
+/// Width of the `/ByteRange` array's contents, filled after layout (four numbers of up to
+/// 20 digits and their separators fit).
+const BYTE_RANGE_WIDTH: usize = 84;
+
+/// Signs PDF documents as PAdES baseline B-B, or B-T with a timestamper.
+///
+/// ```text
+/// PadesSigner::new(&signer)                   the signing key and its certificate chain
+///     .with_reason("…") .with_location("…")   optional /Reason /Location /ContactInfo /Name
+///     .with_field_name("Signature1")          the new field's /T (default: Signature<n>)
+///     .with_signing_time(t)                   the claimed time, written as /M
+///     .with_timestamper(&tsa)                 B-T: a signature-time-stamp in the CMS
+///     .sign(&pdf)                             → the PDF with one more revision
+/// ```
+///
+/// The output is the input, byte for byte, followed by an incremental update (ISO 32000-2
+/// §7.5.6) with: a signature dictionary (`/Type /Sig /Filter /Adobe.PPKLite /SubFilter
+/// /ETSI.CAdES.detached`), an invisible widget annotation (`/Rect [0 0 0 0]`) merged with
+/// its signature field on the first page, and new versions of the page, of the
+/// interactive form (`/SigFlags 3`) and — when the form is new or direct — of the catalog.
+/// The CMS carries no signing-time attribute (EN 319 142-1 §5.4: the time is `/M`).
+pub struct PadesSigner<'s> {
+    signer: &'s dyn Signer,
+    timestamper: Option<&'s dyn Timestamper>,
+    reason: Option<String>,
+    location: Option<String>,
+    contact_info: Option<String>,
+    name: Option<String>,
+    field_name: Option<String>,
+    signing_time: Option<DateTime<Utc>>,
+    reserved: Option<usize>,
+}
+
+impl std::fmt::Debug for PadesSigner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PadesSigner")
+            .field("timestamped", &self.timestamper.is_some())
+            .field("field_name", &self.field_name)
+            .field("signing_time", &self.signing_time)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'s> PadesSigner<'s> {
+    /// A signer for PAdES B-B with `signer`'s key, certificate and chain.
+    pub fn new(signer: &'s dyn Signer) -> Self {
+        Self {
+            signer,
+            timestamper: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            name: None,
+            field_name: None,
+            signing_time: None,
+            reserved: None,
+        }
+    }
+
+    /// `/Reason`: why the document is signed.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// `/Location`: where it is signed.
+    pub fn with_location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// `/ContactInfo`: how to reach the signer.
+    pub fn with_contact_info(mut self, contact: impl Into<String>) -> Self {
+        self.contact_info = Some(contact.into());
+        self
+    }
+
+    /// `/Name`: the signer's name as the document shows it.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The new signature field's name (`/T`); it must not exist yet.
+    pub fn with_field_name(mut self, field: impl Into<String>) -> Self {
+        self.field_name = Some(field.into());
+        self
+    }
+
+    /// The claimed signing time, written as `/M` (not proof: B-T adds a timestamp).
+    pub fn with_signing_time(mut self, time: DateTime<Utc>) -> Self {
+        self.signing_time = Some(time);
+        self
+    }
+
+    /// Timestamp the signature value (PAdES B-T).
+    pub fn with_timestamper(mut self, timestamper: &'s dyn Timestamper) -> Self {
+        self.timestamper = Some(timestamper);
+        self
+    }
+
+    /// Reserve exactly `bytes` for the DER signature in `/Contents` instead of the
+    /// estimate (certificates + [`CONTENTS_OVERHEAD`] + [`TIMESTAMP_RESERVE`] when
+    /// timestamped).
+    pub fn with_reserved_contents(mut self, bytes: usize) -> Self {
+        self.reserved = Some(bytes);
+        self
+    }
+
+    /// The bytes reserved for the DER signature.
+    pub fn reserved_contents(&self) -> usize {
+        self.reserved.unwrap_or_else(|| {
+            let certs: usize = std::iter::once(self.signer.certificate())
+                .chain(self.signer.chain())
+                .map(|c| c.der().len())
+                .sum();
+            let stamp = if self.timestamper.is_some() {
+                TIMESTAMP_RESERVE
+            } else {
+                0
+            };
+            certs
+                .saturating_add(CONTENTS_OVERHEAD)
+                .saturating_add(stamp)
+        })
+    }
+
+    /// Sign `input`, returning it with the signature appended as an incremental update.
+    ///
+    /// # Errors
+    /// [`Error::Encrypted`] for an encrypted input; a reader error when its catalog, form
+    /// or first page cannot be read; [`Error::FieldExists`] when the chosen field name is
+    /// taken; [`Error::Cms`] when the signer or timestamper fails;
+    /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
+    /// (never a truncated file).
+    pub fn sign(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let doc = Document::open(input)?;
+        if doc.is_encrypted() {
+            return Err(Error::Encrypted);
+        }
+        let (catalog_ref, mut catalog) = doc.catalog()?;
+        let (page_ref, mut page) = doc.first_page()?;
+        let mut update = Update::new(&doc);
+        let widget_ref = update.allocate()?;
+        let sig_ref = update.allocate()?;
+
+        // The interactive form (§12.7.3): the field joins /Fields, /SigFlags 3 (§12.7.3 Table
+        // 225: SignaturesExist | AppendOnly).
+        let (form_ref, mut form) = match catalog.get("AcroForm") {
+            Some(Object::Ref(r)) => (Some(*r), doc.resolve_dict(Some(&Object::Ref(*r)))?),
+            Some(Object::Dict(d)) => (None, Some(d.clone())),
+            _ => (None, None),
+        };
+        let form_is_new = form.is_none();
+        let mut form_dict = form.take().unwrap_or_default();
+        let mut fields = match form_dict.get("Fields") {
+            Some(f) => doc.resolve(f)?.as_array().map(<[Object]>::to_vec),
+            None => None,
+        }
+        .unwrap_or_default();
+        let field_name = self.field_name(&doc, &fields)?;
+        fields.push(Object::Ref(widget_ref));
+        form_dict.set("Fields", Object::Array(fields));
+        let flags = form_dict.get_int("SigFlags").unwrap_or(0) | 3;
+        form_dict.set("SigFlags", Object::Integer(flags));
+
+        // The widget on the first page (§12.5.6.19), merged with its field (§12.7.5.5).
+        let mut annots = match page.get("Annots") {
+            Some(a) => doc.resolve(a)?.as_array().map(<[Object]>::to_vec),
+            None => None,
+        }
+        .unwrap_or_default();
+        annots.push(Object::Ref(widget_ref));
+        page.set("Annots", Object::Array(annots));
+
+        let mut widget = Dict::new();
+        widget.set("Type", Object::name("Annot"));
+        widget.set("Subtype", Object::name("Widget"));
+        widget.set("FT", Object::name("Sig"));
+        widget.set("T", Object::String(text_string(&field_name)));
+        widget.set("V", Object::Ref(sig_ref));
+        widget.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
+        // Print | Locked (§12.5.3 Table 167).
+        widget.set("F", Object::Integer(132));
+        widget.set("P", Object::Ref(page_ref));
+
+        update.put(widget_ref, &Object::Dict(widget));
+        let (sig_body, contents_at, range_at) = self.signature_dictionary();
+        let reserved_hex = self.reserved_contents().saturating_mul(2);
+        update.put_raw(sig_ref, sig_body);
+        update.put(page_ref, &Object::Dict(page));
+        match form_ref {
+            Some(r) => update.put(r, &Object::Dict(form_dict)),
+            None if form_is_new => {
+                let r = update.allocate()?;
+                update.put(r, &Object::Dict(form_dict));
+                catalog.set("AcroForm", Object::Ref(r));
+                update.put(catalog_ref, &Object::Dict(catalog));
+            }
+            None => {
+                catalog.set("AcroForm", Object::Dict(form_dict));
+                update.put(catalog_ref, &Object::Dict(catalog));
+            }
+        }
+        let written = update.finish()?;
+        let mut file = written.file;
+        let sig_body_at = *written.bodies.get(1).ok_or(Error::Overflow)?;
+
+        // /ByteRange: everything but the /Contents string, angle brackets included.
+        let start = sig_body_at
+            .checked_add(contents_at)
+            .ok_or(Error::Overflow)?;
+        let end = start
+            .checked_add(reserved_hex)
+            .and_then(|e| e.checked_add(2))
+            .ok_or(Error::Overflow)?;
+        let tail = file.len().checked_sub(end).ok_or(Error::Overflow)?;
+        let ranges = format!("0 {start} {end} {tail}");
+        let range_field = sig_body_at.checked_add(range_at).ok_or(Error::Overflow)?;
+        let slot = file
+            .get_mut(range_field..range_field.saturating_add(BYTE_RANGE_WIDTH))
+            .ok_or(Error::Overflow)?;
+        for (i, b) in slot.iter_mut().enumerate() {
+            *b = ranges.as_bytes().get(i).copied().unwrap_or(b' ');
+        }
+
+        // One pass over the two ranges.
+        let mut builder = CadesBuilder::new(self.signer);
+        if let Some(tsa) = self.timestamper {
+            builder = builder.timestamper(tsa);
+        }
+        let mut hasher = builder.digest_algorithm().hasher();
+        hasher.update(file.get(..start).ok_or(Error::OutOfBounds(0..start))?);
+        hasher.update(file.get(end..).ok_or(Error::OutOfBounds(end..file.len()))?);
+        let cms = builder.sign_detached_digest(&hasher.finish())?;
+        let needed = cms.len();
+        if needed.saturating_mul(2) > reserved_hex {
+            return Err(Error::ContentsTooSmall {
+                needed,
+                reserved: reserved_hex / 2,
+            });
+        }
+        let hex = file
+            .get_mut(start.saturating_add(1)..end.saturating_sub(1))
+            .ok_or(Error::OutOfBounds(start..end))?;
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(&cms) {
+            let digits = format!("{byte:02X}");
+            pair.copy_from_slice(digits.as_bytes());
+        }
+        Ok(file)
+    }
+
+    /// The chosen field name, or the first free `Signature<n>`.
+    fn field_name(&self, doc: &Document<'_>, fields: &[Object]) -> Result<String> {
+        let mut names = Vec::new();
+        for f in fields {
+            if let Some(d) = doc.resolve_dict(Some(f))? {
+                if let Some(Object::String(t)) = d.get("T") {
+                    names.push(t.to_text());
+                }
+            }
+        }
+        if let Some(name) = &self.field_name {
+            if names.contains(name) {
+                return Err(Error::FieldExists(name.clone()));
+            }
+            return Ok(name.clone());
+        }
+        Ok((1..)
+            .map(|n| format!("Signature{n}"))
+            .find(|n| !names.contains(n))
+            .unwrap_or_default())
+    }
+
+    /// The signature dictionary (§12.8.1 Table 255) with placeholders, and the offsets in it
+    /// of the `/Contents` string's `<` and of the `/ByteRange` array's contents.
+    fn signature_dictionary(&self) -> (Vec<u8>, usize, usize) {
+        let mut d = Vec::new();
+        d.extend_from_slice(b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached");
+        let mut text = |key: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                let _ = write!(d, " /{key} ");
+                write_string(&mut d, &text_string(v));
+            }
+        };
+        text("Name", &self.name);
+        text("Reason", &self.reason);
+        text("Location", &self.location);
+        text("ContactInfo", &self.contact_info);
+        if let Some(t) = self.signing_time {
+            d.extend_from_slice(b" /M ");
+            let date = t.format("D:%Y%m%d%H%M%S+00'00'").to_string();
+            write_object(
+                &mut d,
+                &Object::String(crate::pdf::PdfString::literal(date)),
+            );
+        }
+        d.extend_from_slice(b"\n/ByteRange [");
+        let range_at = d.len();
+        d.extend(std::iter::repeat_n(b' ', BYTE_RANGE_WIDTH));
+        d.extend_from_slice(b"]\n/Contents ");
+        let contents_at = d.len();
+        d.push(b'<');
+        d.extend(std::iter::repeat_n(
+            b'0',
+            self.reserved_contents().saturating_mul(2),
+        ));
+        d.extend_from_slice(b">\n>>");
+        (d, contents_at, range_at)
+    }
+}
