@@ -1,0 +1,325 @@
+//! Verification of every signature in a PDF (ISO 32000-2 §12.8.1, ETSI EN 319 142-1):
+//! signature fields enumerated through the interactive form, each `/ByteRange` checked
+//! against the file and its own `/Contents`, the coverage determined, and the CMS verified
+//! by `qes-cms` over the two ranges, read in one streaming pass.
+
+use crate::pdf::{Dict, Document, Object, PdfString};
+use crate::report::{ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureReport};
+use crate::{Error, Result};
+use qes_cms::{Content, Indication, Outcome, Step, SubIndication, Verifier};
+use std::collections::BTreeSet;
+use std::io::Read;
+
+/// `/SubFilter` values verified as CMS detached over the ByteRange.
+const CADES_DETACHED: &[u8] = b"ETSI.CAdES.detached";
+const PKCS7_DETACHED: &[u8] = b"adbe.pkcs7.detached";
+
+/// Most signature fields examined in one document.
+pub const MAX_SIGNATURE_FIELDS: usize = 1024;
+
+/// Verifies every signature of a PDF with a configured [`qes_cms::Verifier`] (trust
+/// anchors, validation time, revocation data, algorithm policy).
+///
+/// ```text
+/// PadesVerifier::new(Verifier::new(&anchors, at))
+///     .verify(&pdf)                 → PdfReport, one SignatureReport per signed field
+/// ```
+#[derive(Debug)]
+pub struct PadesVerifier<'a> {
+    cms: Verifier<'a>,
+}
+
+impl<'a> PadesVerifier<'a> {
+    /// A verifier using `cms` for the CMS and certificate checks.
+    pub fn new(cms: Verifier<'a>) -> Self {
+        Self { cms }
+    }
+
+    /// Verify every signature field with a value (`/FT /Sig`, `/V`) of `pdf`.
+    ///
+    /// # Errors
+    /// Only when the document itself cannot be read ([`Error::Encrypted`], a reader error
+    /// on the cross-reference data, catalog or form). Every verdict on a signature —
+    /// ByteRange, coverage, digest, signature value, certificate — is in the report.
+    pub fn verify(&self, pdf: &[u8]) -> Result<PdfReport> {
+        let doc = Document::open(pdf)?;
+        if doc.is_encrypted() {
+            return Err(Error::Encrypted);
+        }
+        let revision_ends = revision_ends(pdf);
+        let signatures = signature_fields(&doc)?
+            .into_iter()
+            .map(|(field, sig)| self.verify_one(&doc, &revision_ends, field, &sig))
+            .collect();
+        Ok(PdfReport { signatures })
+    }
+
+    fn verify_one(
+        &self,
+        doc: &Document<'_>,
+        revision_ends: &BTreeSet<usize>,
+        field: String,
+        sig: &Dict,
+    ) -> SignatureReport {
+        let pdf = doc.bytes();
+        let sub_filter = sig.get_name("SubFilter").map(<[u8]>::to_vec);
+        let claimed_time = match sig.get("M") {
+            Some(Object::String(s)) => Some(s.to_text()),
+            _ => None,
+        };
+        let byte_range = read_byte_range(sig);
+        let contents = match sig.get("Contents") {
+            Some(Object::String(s)) => Some(s),
+            _ => None,
+        };
+        let mut report = SignatureReport {
+            field,
+            sub_filter: sub_filter
+                .as_deref()
+                .map(|s| String::from_utf8_lossy(s).into_owned()),
+            byte_range,
+            byte_range_problem: None,
+            coverage: None,
+            intact: false,
+            valid: false,
+            level: None,
+            claimed_time,
+            indication: Indication::TotalFailed,
+            sub_indication: Some(SubIndication::FormatFailure),
+            problem: None,
+            signer: None,
+        };
+        let ranges = match check_byte_range(byte_range, contents, pdf.len()) {
+            Ok(r) => r,
+            Err(p) => {
+                report.byte_range_problem = Some(p);
+                report.problem = Some(p.to_string());
+                return report;
+            }
+        };
+        let [_, first_len, second_start, second_len] = ranges;
+        let covered_end = second_start.saturating_add(second_len);
+        report.coverage = Some(if covered_end == pdf.len() {
+            Coverage::EntireFile
+        } else if revision_ends.contains(&covered_end) {
+            Coverage::EntireRevision
+        } else {
+            Coverage::Partial
+        });
+        let Some(sub) = sub_filter.as_deref() else {
+            report.problem = Some("no /SubFilter".into());
+            return report;
+        };
+        if sub != CADES_DETACHED && sub != PKCS7_DETACHED {
+            report.problem = Some(format!(
+                "unsupported /SubFilter {}",
+                String::from_utf8_lossy(sub)
+            ));
+            return report;
+        }
+        let Some(contents) = contents else {
+            report.problem = Some("no /Contents".into());
+            return report;
+        };
+        let cms = der_prefix(&contents.bytes);
+        let (Some(first), Some(second)) =
+            (pdf.get(..first_len), pdf.get(second_start..covered_end))
+        else {
+            report.problem = Some("ranges outside the file".into());
+            return report;
+        };
+        let mut reader = first.chain(second);
+        let cms_report = match self.cms.verify(cms, Content::DetachedReader(&mut reader)) {
+            Ok(r) => r,
+            Err(e) => {
+                // Includes a SignedData that encapsulates its own content (ISO 32000-2
+                // §12.8.3.3: detached only).
+                report.problem = Some(format!("CMS: {e}"));
+                return report;
+            }
+        };
+        if !cms_report.detached {
+            report.problem = Some("the CMS encapsulates content".into());
+            return report;
+        }
+        let [signer] = <[_; 1]>::try_from(cms_report.signers).unwrap_or_else(|v| {
+            // Not exactly one SignerInfo: report the first, failing the format below.
+            [v.into_iter().next().unwrap_or_else(empty_signer)]
+        });
+        let passed = |step: Step| {
+            signer
+                .checks
+                .iter()
+                .any(|c| c.step == step && c.outcome == Outcome::Passed)
+        };
+        report.intact = passed(Step::MessageDigest);
+        report.valid = report.intact && passed(Step::SignatureValue);
+        report.indication = signer.indication;
+        report.sub_indication = signer.sub_indication;
+        if sub == CADES_DETACHED && passed(Step::SigningCertificateReference) {
+            if signer.signing_time.is_some() {
+                // EN 319 142-1 §5.4: signing-time shall not be present in PAdES.
+                report.problem =
+                    Some("signing-time attribute present (not allowed in PAdES)".into());
+            } else if signer.timestamp_time.is_some() {
+                report.level = Some(PadesLevel::BaselineT);
+            } else {
+                report.level = Some(PadesLevel::BaselineB);
+            }
+        }
+        report.signer = Some(signer);
+        report
+    }
+}
+
+/// A report for a SignedData without signers (never TOTAL-PASSED).
+fn empty_signer() -> qes_cms::SignerReport {
+    qes_cms::SignerReport {
+        indication: Indication::TotalFailed,
+        sub_indication: Some(SubIndication::FormatFailure),
+        signer: None,
+        signature_algorithm: String::new(),
+        signing_time: None,
+        timestamp_time: None,
+        validation_time: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        level: qes_cms::CadesLevel::Cms,
+        checks: Vec::new(),
+        timestamps: Vec::new(),
+        countersignatures: Vec::new(),
+    }
+}
+
+/// `/ByteRange` as four non-negative integers.
+fn read_byte_range(sig: &Dict) -> Option<[usize; 4]> {
+    let items = sig.get("ByteRange")?.as_array()?;
+    let nums: Vec<usize> = items
+        .iter()
+        .map(|o| o.as_int().and_then(|i| usize::try_from(i).ok()))
+        .collect::<Option<_>>()?;
+    <[usize; 4]>::try_from(nums).ok()
+}
+
+/// The ByteRange rules of ISO 32000-2 §12.8.1: from 0, two ranges, within the file, the
+/// gap exactly the `/Contents` hex string of this dictionary, angle brackets included.
+fn check_byte_range(
+    range: Option<[usize; 4]>,
+    contents: Option<&PdfString>,
+    file_len: usize,
+) -> std::result::Result<[usize; 4], ByteRangeProblem> {
+    let [start, len1, start2, len2] = range.ok_or(ByteRangeProblem::Malformed)?;
+    if start != 0 {
+        return Err(ByteRangeProblem::NotFromStart);
+    }
+    if start2 < len1 {
+        return Err(ByteRangeProblem::Overlap);
+    }
+    match start2.checked_add(len2) {
+        Some(end) if end <= file_len => {}
+        _ => return Err(ByteRangeProblem::PastEndOfFile),
+    }
+    match contents {
+        Some(s) if s.hex && s.span == Some(len1..start2) => Ok([start, len1, start2, len2]),
+        _ => Err(ByteRangeProblem::GapIsNotContents),
+    }
+}
+
+/// The DER `ContentInfo` at the start of `/Contents`, without the zero padding after it;
+/// all of it when the length cannot be read (BER indefinite length: left to `qes-cms`).
+fn der_prefix(bytes: &[u8]) -> &[u8] {
+    let total = match bytes {
+        [0x30, n, ..] if *n < 0x80 => Some(usize::from(*n).saturating_add(2)),
+        [0x30, n, rest @ ..] if (0x81..=0x84).contains(n) => {
+            let k = usize::from(n & 0x7f);
+            rest.get(..k).map(|len| {
+                len.iter()
+                    .fold(0usize, |acc, &b| {
+                        acc.saturating_mul(256).saturating_add(usize::from(b))
+                    })
+                    .saturating_add(2)
+                    .saturating_add(k)
+            })
+        }
+        _ => None,
+    };
+    total.and_then(|t| bytes.get(..t)).unwrap_or(bytes)
+}
+
+/// Where each revision ends: after a `%%EOF` marker and its end-of-line (§7.5.5).
+fn revision_ends(pdf: &[u8]) -> BTreeSet<usize> {
+    let mut ends = BTreeSet::new();
+    let mut from = 0;
+    while let Some(at) = pdf
+        .get(from..)
+        .and_then(|rest| rest.windows(5).position(|w| w == b"%%EOF"))
+    {
+        let end = from + at + 5;
+        ends.insert(end);
+        match (pdf.get(end), pdf.get(end + 1)) {
+            (Some(b'\r'), Some(b'\n')) => {
+                ends.insert(end + 2);
+            }
+            (Some(b'\r' | b'\n'), _) => {
+                ends.insert(end + 1);
+            }
+            _ => {}
+        }
+        from = end;
+    }
+    ends
+}
+
+/// Every terminal signature field with a value, as (qualified name, signature
+/// dictionary), walking `/Fields` and `/Kids` (§12.7.4) with `/FT` inherited.
+fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
+    let (_, catalog) = doc.catalog()?;
+    let Some(form) = doc.resolve_dict(catalog.get("AcroForm"))? else {
+        return Ok(Vec::new());
+    };
+    let roots = match form.get("Fields") {
+        Some(f) => doc.resolve(f)?.as_array().map(<[Object]>::to_vec),
+        None => None,
+    }
+    .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    // (field, parent's qualified name, inherited /FT, depth)
+    let mut stack: Vec<(Object, String, Option<Vec<u8>>, usize)> = roots
+        .into_iter()
+        .rev()
+        .map(|f| (f, String::new(), None, 0))
+        .collect();
+    while let Some((node, parent, inherited_ft, depth)) = stack.pop() {
+        if seen.len() >= MAX_SIGNATURE_FIELDS || depth > doc.limits().max_depth {
+            break;
+        }
+        if let Object::Ref(r) = node {
+            if !seen.insert(r) {
+                continue;
+            }
+        }
+        let Ok(Some(field)) = doc.resolve_dict(Some(&node)) else {
+            continue;
+        };
+        let partial = match field.get("T") {
+            Some(Object::String(t)) => Some(t.to_text()),
+            _ => None,
+        };
+        let name = match (&partial, parent.is_empty()) {
+            (Some(t), true) => t.clone(),
+            (Some(t), false) => format!("{parent}.{t}"),
+            (None, _) => parent.clone(),
+        };
+        let ft = field.get_name("FT").map(<[u8]>::to_vec).or(inherited_ft);
+        if let Some(Object::Array(kids)) = field.get("Kids").map(|k| doc.resolve(k)).transpose()? {
+            for kid in kids.into_iter().rev() {
+                stack.push((kid, name.clone(), ft.clone(), depth + 1));
+            }
+        }
+        if ft.as_deref() == Some(b"Sig") {
+            if let Some(sig) = doc.resolve_dict(field.get("V"))? {
+                out.push((name, sig));
+            }
+        }
+    }
+    Ok(out)
+}
