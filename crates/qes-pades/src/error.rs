@@ -79,6 +79,9 @@ pub enum Error {
     /// A byte range lies outside the file.
     #[error("byte range {0:?} lies outside the file")]
     OutOfBounds(Range<usize>),
+    /// Writing the output failed.
+    #[error("writing the signed PDF: {0}")]
+    Io(#[source] std::io::Error),
     /// The CMS layer failed (building the signature).
     #[error("CMS: {0}")]
     Cms(#[from] qes_cms::Error),

@@ -149,12 +149,36 @@ impl<'s> PadesSigner<'s> {
     /// Sign `input`, returning it with the signature appended as an incremental update.
     ///
     /// # Errors
+    /// As [`PadesSigner::sign_update`].
+    pub fn sign(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let update = self.sign_update(input)?;
+        let mut out = Vec::with_capacity(input.len().saturating_add(update.len()));
+        out.extend_from_slice(input);
+        out.extend_from_slice(&update);
+        Ok(out)
+    }
+
+    /// Sign `input` and write the signed PDF to `out` — `input` itself, then the update —
+    /// without building the whole output in memory.
+    ///
+    /// # Errors
+    /// As [`PadesSigner::sign_update`], or [`Error::Io`] when writing fails.
+    pub fn sign_to(&self, input: &[u8], out: &mut dyn Write) -> Result<()> {
+        let update = self.sign_update(input)?;
+        out.write_all(input).map_err(Error::Io)?;
+        out.write_all(&update).map_err(Error::Io)?;
+        out.flush().map_err(Error::Io)
+    }
+
+    /// The incremental update that signs `input`: the bytes to append to it.
+    ///
+    /// # Errors
     /// [`Error::Encrypted`] for an encrypted input; a reader error when its catalog, form
     /// or first page cannot be read; [`Error::FieldExists`] when the chosen field name is
     /// taken; [`Error::Cms`] when the signer or timestamper fails;
     /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
     /// (never a truncated file).
-    pub fn sign(&self, input: &[u8]) -> Result<Vec<u8>> {
+    pub fn sign_update(&self, input: &[u8]) -> Result<Vec<u8>> {
         let doc = Document::open(input)?;
         if doc.is_encrypted() {
             return Err(Error::Encrypted);
@@ -224,10 +248,12 @@ impl<'s> PadesSigner<'s> {
             }
         }
         let written = update.finish()?;
-        let mut file = written.file;
+        let mut update = written.update;
+        let base = input.len();
         let sig_body_at = *written.bodies.get(1).ok_or(Error::Overflow)?;
 
-        // /ByteRange: everything but the /Contents string, angle brackets included.
+        // /ByteRange: everything but the /Contents string, angle brackets included. `start`
+        // and `end` are offsets in the update; the file offsets add `base`.
         let start = sig_body_at
             .checked_add(contents_at)
             .ok_or(Error::Overflow)?;
@@ -235,24 +261,28 @@ impl<'s> PadesSigner<'s> {
             .checked_add(reserved_hex)
             .and_then(|e| e.checked_add(2))
             .ok_or(Error::Overflow)?;
-        let tail = file.len().checked_sub(end).ok_or(Error::Overflow)?;
-        let ranges = format!("0 {start} {end} {tail}");
+        let tail = update.len().checked_sub(end).ok_or(Error::Overflow)?;
+        let file_start = base.checked_add(start).ok_or(Error::Overflow)?;
+        let file_end = base.checked_add(end).ok_or(Error::Overflow)?;
+        let ranges = format!("0 {file_start} {file_end} {tail}");
         let range_field = sig_body_at.checked_add(range_at).ok_or(Error::Overflow)?;
-        let slot = file
+        let slot = update
             .get_mut(range_field..range_field.saturating_add(BYTE_RANGE_WIDTH))
             .ok_or(Error::Overflow)?;
         for (i, b) in slot.iter_mut().enumerate() {
             *b = ranges.as_bytes().get(i).copied().unwrap_or(b' ');
         }
 
-        // One pass over the two ranges.
+        // One pass over the two ranges: the input and the update up to /Contents, then
+        // the rest of the update.
         let mut builder = CadesBuilder::new(self.signer);
         if let Some(tsa) = self.timestamper {
             builder = builder.timestamper(tsa);
         }
         let mut hasher = builder.digest_algorithm().hasher();
-        hasher.update(file.get(..start).ok_or(Error::OutOfBounds(0..start))?);
-        hasher.update(file.get(end..).ok_or(Error::OutOfBounds(end..file.len()))?);
+        hasher.update(input);
+        hasher.update(update.get(..start).ok_or(Error::Overflow)?);
+        hasher.update(update.get(end..).ok_or(Error::Overflow)?);
         let cms = builder.sign_detached_digest(&hasher.finish())?;
         let needed = cms.len();
         if needed.saturating_mul(2) > reserved_hex {
@@ -261,14 +291,14 @@ impl<'s> PadesSigner<'s> {
                 reserved: reserved_hex / 2,
             });
         }
-        let hex = file
+        let hex = update
             .get_mut(start.saturating_add(1)..end.saturating_sub(1))
-            .ok_or(Error::OutOfBounds(start..end))?;
+            .ok_or(Error::Overflow)?;
         for (pair, byte) in hex.chunks_exact_mut(2).zip(&cms) {
             let digits = format!("{byte:02X}");
             pair.copy_from_slice(digits.as_bytes());
         }
-        Ok(file)
+        Ok(update)
     }
 
     /// The chosen field name, or the first free `Signature<n>`.

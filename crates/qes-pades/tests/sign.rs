@@ -262,3 +262,23 @@ fn encrypted_and_broken_inputs_are_refused() {
         Err(Error::Encrypted)
     ));
 }
+
+#[test]
+fn streaming_output_is_the_same_file() {
+    let signer = holder();
+    let input = corpus("minimal-xref.pdf");
+    let s = PadesSigner::new(&signer).with_signing_time(at());
+    let whole = s.sign(&input).unwrap();
+    let update = s.sign_update(&input).unwrap();
+    let mut streamed = Vec::new();
+    s.sign_to(&input, &mut streamed).unwrap();
+    // RSA PKCS#1 v1.5 is deterministic and nothing else varies: all three agree.
+    assert_eq!(&whole[input.len()..], &update[..]);
+    assert_eq!(streamed, whole);
+    // A different signing time gives a different update (control).
+    let later = PadesSigner::new(&signer)
+        .with_signing_time(at() + chrono::Duration::seconds(1))
+        .sign_update(&input)
+        .unwrap();
+    assert_ne!(later, update);
+}

@@ -31,11 +31,12 @@ pub(crate) struct Update<'d, 'a> {
     objects: Vec<(ObjRef, Vec<u8>)>,
 }
 
-/// The appended bytes and where each object starts in the whole file.
+/// The appended bytes and where each object starts in them.
 pub(crate) struct Written {
-    /// The original bytes followed by the update.
-    pub file: Vec<u8>,
-    /// The file offset of each object's body (after `num gen obj\n`), in `put` order.
+    /// The update: what follows the original bytes (an EOL first if they lack one).
+    pub update: Vec<u8>,
+    /// The offset in `update` of each object's body (after `num gen obj\n`), in `put`
+    /// order.
     pub bodies: Vec<usize>,
 }
 
@@ -67,27 +68,28 @@ impl<'d, 'a> Update<'d, 'a> {
         self.objects.push((r, body));
     }
 
-    /// The original file followed by the objects and a cross-reference section.
+    /// The objects and a cross-reference section, to append to the original bytes.
     pub fn finish(self) -> Result<Written> {
         let original = self.doc.bytes();
-        let mut file = Vec::with_capacity(
-            original
-                .len()
-                .saturating_add(self.objects.iter().map(|(_, b)| b.len() + 64).sum())
-                .saturating_add(4096),
+        let base = original.len();
+        let mut out = Vec::with_capacity(
+            self.objects
+                .iter()
+                .map(|(_, b)| b.len().saturating_add(64))
+                .fold(4096usize, usize::saturating_add),
         );
-        file.extend_from_slice(original);
         if !matches!(original.last(), Some(b'\n' | b'\r')) {
-            file.push(b'\n');
+            out.push(b'\n');
         }
+        let at = |out: &Vec<u8>| base.checked_add(out.len()).ok_or(Error::Overflow);
         let mut offsets = Vec::with_capacity(self.objects.len() + 1);
         let mut bodies = Vec::with_capacity(self.objects.len());
         for (r, body) in &self.objects {
-            offsets.push((*r, file.len()));
-            let _ = writeln!(file, "{} {} obj", r.num, r.gen);
-            bodies.push(file.len());
-            file.extend_from_slice(body);
-            file.extend_from_slice(b"\nendobj\n");
+            offsets.push((*r, at(&out)?));
+            let _ = writeln!(out, "{} {} obj", r.num, r.gen);
+            bodies.push(out.len());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
         }
         let prev = i64::try_from(self.doc.startxref()).map_err(|_| Error::Overflow)?;
         let mut trailer = Dict::new();
@@ -102,17 +104,20 @@ impl<'d, 'a> Update<'d, 'a> {
             .sections()
             .first()
             .is_some_and(|s| s.kind == XrefKind::Stream);
-        let xref_offset = file.len();
+        let xref_offset = at(&out)?;
         if stream_section {
             let me = ObjRef::new(self.next, 0);
             let size = self.next.checked_add(1).ok_or(Error::Overflow)?;
             offsets.push((me, xref_offset));
-            write_xref_stream(&mut file, me, size, &offsets, trailer, prev)?;
+            write_xref_stream(&mut out, me, size, &offsets, trailer, prev)?;
         } else {
-            write_xref_table(&mut file, self.next, &offsets, trailer, prev);
+            write_xref_table(&mut out, self.next, &offsets, trailer, prev);
         }
-        let _ = write!(file, "startxref\n{xref_offset}\n%%EOF\n");
-        Ok(Written { file, bodies })
+        let _ = write!(out, "startxref\n{xref_offset}\n%%EOF\n");
+        Ok(Written {
+            update: out,
+            bodies,
+        })
     }
 }
 
