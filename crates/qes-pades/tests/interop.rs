@@ -4,7 +4,8 @@
 //!   NSS database trusting the test root;
 //! - `qpdf --check` finds no syntax or stream errors in our output;
 //! - `pyhanko sign validate` judges our B-B, B-T and twice-signed outputs VALID;
-//! - we verify a PDF signed by `pyhanko sign addsig` as intact, valid and trusted.
+//! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
+//!   timestamp from certomancer on loopback) as intact, valid and trusted.
 //!
 //! Each test is gated by `require_tool!`: a missing tool fails under `CI=true` /
 //! `QES_REQUIRE_REAL=1` and prints `SKIPPED` otherwise. pyHanko comes from
@@ -213,4 +214,65 @@ fn we_verify_pyhanko_signed_pdfs() {
         assert!(!s.intact);
         assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
     }
+}
+
+/// pyHanko signs PAdES B-T with a timestamp from a real TSA (certomancer on loopback);
+/// we verify the signature and its timestamp. The TSA stamps the wall clock, so this test
+/// validates at the current time (the test PKI is valid for years from its epoch).
+#[test]
+fn we_verify_pyhanko_b_t_with_a_real_tsa() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let Some(server) = qes_testkit::servers::TsaServer::certomancer().expect("start certomancer")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let issued = pki().natural_person();
+    let key = put(dir.path(), "key.pem", issued.key().pkcs8_pem());
+    let cert = put(dir.path(), "cert.pem", issued.cert_pem());
+    let chain = put(dir.path(), "chain.pem", issued.chain_pem().unwrap());
+    let input = put(dir.path(), "in.pdf", corpus("minimal-xref.pdf"));
+    let out = dir.path().join("b-t.pdf");
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            "Sig1",
+            "--use-pades",
+            "--timestamp-url",
+        ])
+        .arg(server.url())
+        .args(["pemder", "--key"])
+        .arg(&key)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--chain")
+        .arg(&chain)
+        .arg("--no-pass")
+        .arg(&input)
+        .arg(&out));
+    assert!(
+        r.success,
+        "pyhanko sign addsig --timestamp-url: {r:?}\n{}",
+        server.logs()
+    );
+    let pdf = std::fs::read(&out).unwrap();
+    let mut trusted = anchors();
+    trusted.push(qes_cert::parse_der(server.root_der(), qes_cert::ParseMode::Strict).unwrap());
+    let now = chrono::Utc::now();
+    let report = PadesVerifier::new(Verifier::new(&trusted, now))
+        .verify(&pdf)
+        .unwrap();
+    let s = &report.signatures[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    assert_eq!(s.level, Some(PadesLevel::BaselineT), "{s:#?}");
+    let stamp = s.signer.as_ref().unwrap().timestamp_time.unwrap();
+    assert!((now - stamp).num_minutes().abs() < 10, "{stamp}");
+    // Negative control: without the TSA's root the timestamp is not trusted, and the
+    // signature is at most B-B.
+    let report = PadesVerifier::new(Verifier::new(&anchors(), now))
+        .verify(&pdf)
+        .unwrap();
+    assert_ne!(report.signatures[0].level, Some(PadesLevel::BaselineT));
 }
