@@ -1,13 +1,4 @@
-//! # qes-pades — PAdES signatures for PDF
-//!
-//! PAdES baseline signatures (ETSI EN 319 142-1) in PDF documents (ISO 32000-2 §12.8):
-//!
-//! - [`pdf`] — a tolerant, bounded PDF reader: objects, cross-reference tables and streams,
-//!   object streams, incremental updates; it never parses more of the file than it needs.
-//! - [`PadesSigner`] — PAdES B-B / B-T signing as an incremental update, with any
-//!   [`qes_signer::Signer`] and, for B-T, any [`qes_cms::Timestamper`].
-//! - [`PadesVerifier`] — every signature of a PDF: ByteRange sanity, coverage, the CMS
-//!   verified by [`qes_cms::Verifier`], in a [`PdfReport`].
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod error;
