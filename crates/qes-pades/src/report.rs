@@ -45,7 +45,7 @@ pub enum Coverage {
     /// A whole earlier revision (up to one of its `%%EOF` markers); later revisions
     /// follow, whose changes are not covered by this signature.
     EntireRevision,
-    /// The signed bytes end inside a revision.
+    /// The signed bytes end inside a revision: the signature fails (FORMAT_FAILURE).
     Partial,
 }
 

@@ -167,6 +167,16 @@ impl<'a> PadesVerifier<'a> {
                 report.level = Some(PadesLevel::BaselineB);
             }
         }
+        if report.coverage == Some(Coverage::Partial) {
+            // The signed bytes end inside a revision: what follows is unsigned but read as
+            // part of the signed revision (ISO 32000-2 §12.8.1 requires the whole file at
+            // signing time). A cryptographic failure already found stays the verdict.
+            if report.indication != Indication::TotalFailed {
+                report.indication = Indication::TotalFailed;
+                report.sub_indication = Some(SubIndication::FormatFailure);
+            }
+            report.problem = Some("the signed bytes end inside a revision".into());
+        }
         report.signer = Some(signer);
         report
     }

@@ -158,6 +158,31 @@ fn tampered_byte_ranges_are_rejected() {
 }
 
 #[test]
+fn an_intact_signature_over_part_of_a_revision_fails() {
+    // pyHanko's coverage anomaly: a valid CMS whose ByteRange stops before the end of its
+    // revision (the tail is unsigned).
+    let s = verify(&corpus("coverage-anomalies/tail-uncovered.pdf"))
+        .signatures
+        .remove(0);
+    assert!(s.intact && s.valid, "{s:#?}");
+    assert_eq!(s.coverage, Some(Coverage::Partial));
+    assert_eq!(s.indication, Indication::TotalFailed);
+    assert_eq!(s.sub_indication, Some(SubIndication::FormatFailure));
+    assert!(s.problem.as_deref().unwrap().contains("inside a revision"));
+    // Control: its base file, whose ByteRange ends at the end of a revision, is not failed
+    // for coverage.
+    let base = verify(&corpus("coverage-anomalies/base.pdf"))
+        .signatures
+        .remove(0);
+    assert_eq!(base.coverage, Some(Coverage::EntireRevision));
+    assert!(!base
+        .problem
+        .as_deref()
+        .unwrap_or_default()
+        .contains("inside a revision"));
+}
+
+#[test]
 fn unknown_sub_filter_is_rejected() {
     let pdf = signed_b_b("subfilter");
     let needle = b"/ETSI.CAdES.detached";
