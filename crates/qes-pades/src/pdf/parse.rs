@@ -65,6 +65,10 @@ impl<'a> Parser<'a> {
         }
     }
 
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
     pub fn set_pos(&mut self, pos: usize) {
         self.pos = pos;
     }

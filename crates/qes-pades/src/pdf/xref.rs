@@ -206,12 +206,33 @@ fn read_table(
             };
             return Ok((entries, trailer));
         }
+        let header = p.pos();
         let start = p
             .unsigned()
             .ok_or_else(|| bad("subsection header expected"))?;
         let count = p
             .unsigned()
             .ok_or_else(|| bad("subsection count expected"))?;
+        if p.eat_keyword(b"n") || p.eat_keyword(b"f") {
+            // Entries without a subsection header ("orphaned"): pyHanko's lenient reader
+            // numbers them on from the previous subsection (from 0 at first).
+            p.set_pos(header);
+            let mut num = match entries.last() {
+                Some((n, _)) => u32::checked_add(*n, 1).ok_or(Error::Overflow)?,
+                None => 0,
+            };
+            while let Some(entry) = table_entry(p) {
+                if entries.len() >= limits.max_objects {
+                    return Err(Error::Limit {
+                        what: "objects",
+                        limit: limits.max_objects,
+                    });
+                }
+                entries.push((num, entry));
+                num = num.checked_add(1).ok_or(Error::Overflow)?;
+            }
+            continue;
+        }
         let end = start.checked_add(count).ok_or(Error::Overflow)?;
         if usize::try_from(end).map_or(true, |e| e > limits.max_objects)
             || entries
@@ -225,25 +246,36 @@ fn read_table(
             });
         }
         for num in start..end {
-            let off = p.unsigned().ok_or_else(|| bad("entry offset expected"))?;
-            let gen = p
-                .unsigned()
-                .ok_or_else(|| bad("entry generation expected"))?;
-            let used = if p.eat_keyword(b"n") {
-                true
-            } else if p.eat_keyword(b"f") {
-                false
-            } else {
-                return Err(bad("entry type n or f expected"));
-            };
+            let entry = table_entry(p).ok_or_else(|| bad("entry `offset gen n|f` expected"))?;
             let num = u32::try_from(num).map_err(|_| Error::Overflow)?;
-            let entry = match (used, usize::try_from(off), u16::try_from(gen)) {
-                (true, Ok(offset), Ok(gen)) if offset > 0 => XrefEntry::InFile { offset, gen },
-                _ => XrefEntry::Free,
-            };
             entries.push((num, entry));
         }
     }
+}
+
+/// One `offset gen n|f` entry, or `None` (cursor restored) when something else follows.
+fn table_entry(p: &mut Parser<'_>) -> Option<XrefEntry> {
+    let save = p.pos();
+    let mut read = || {
+        let off = p.unsigned()?;
+        let gen = p.unsigned()?;
+        let used = if p.eat_keyword(b"n") {
+            true
+        } else if p.eat_keyword(b"f") {
+            false
+        } else {
+            return None;
+        };
+        Some(match (used, usize::try_from(off), u16::try_from(gen)) {
+            (true, Ok(offset), Ok(gen)) if offset > 0 => XrefEntry::InFile { offset, gen },
+            _ => XrefEntry::Free,
+        })
+    };
+    let entry = read();
+    if entry.is_none() {
+        p.set_pos(save);
+    }
+    entry
 }
 
 /// A cross-reference stream at `offset` (§7.5.8).
