@@ -142,10 +142,12 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("the CMS encapsulates content".into());
             return report;
         }
-        let [signer] = <[_; 1]>::try_from(cms_report.signers).unwrap_or_else(|v| {
-            // Not exactly one SignerInfo: report the first, failing the format below.
-            [v.into_iter().next().unwrap_or_else(empty_signer)]
-        });
+        let signers = cms_report.signers.len();
+        let Ok([signer]) = <[_; 1]>::try_from(cms_report.signers) else {
+            // ISO 32000-2 §12.8.3.3.1: exactly one SignerInfo.
+            report.problem = Some(format!("{signers} SignerInfos, expected exactly one"));
+            return report;
+        };
         let passed = |step: Step| {
             signer
                 .checks
@@ -179,23 +181,6 @@ impl<'a> PadesVerifier<'a> {
         }
         report.signer = Some(signer);
         report
-    }
-}
-
-/// A report for a SignedData without signers (never TOTAL-PASSED).
-fn empty_signer() -> qes_cms::SignerReport {
-    qes_cms::SignerReport {
-        indication: Indication::TotalFailed,
-        sub_indication: Some(SubIndication::FormatFailure),
-        signer: None,
-        signature_algorithm: String::new(),
-        signing_time: None,
-        timestamp_time: None,
-        validation_time: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-        level: qes_cms::CadesLevel::Cms,
-        checks: Vec::new(),
-        timestamps: Vec::new(),
-        countersignatures: Vec::new(),
     }
 }
 

@@ -295,3 +295,37 @@ fn sequential_signatures_cover_their_revisions() {
         Some(Coverage::EntireRevision)
     );
 }
+
+#[test]
+fn a_cms_with_two_signers_is_rejected() {
+    let signer = holder();
+    let pdf = PadesSigner::new(&signer)
+        .with_reserved_contents(24 * 1024)
+        .sign(&minimal_pdf("two signers"))
+        .unwrap();
+    // Control: as signed, it passes.
+    assert!(verify(&pdf).all_passed());
+    let [_, b, c, _] = byte_ranges(&pdf)[0];
+    let hex = std::str::from_utf8(&pdf[b + 1..c - 1]).unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let len = 4 + usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
+    assert_eq!(bytes[1], 0x82);
+    let signed: Vec<u8> = [&pdf[..b], &pdf[c..]].concat();
+    let two = qes_cms::CadesBuilder::new(&signer)
+        .add_parallel_signature(&bytes[..len], Some(&signed))
+        .unwrap();
+    let mut tampered = pdf.clone();
+    let new_hex: String = two.iter().map(|x| format!("{x:02X}")).collect();
+    assert!(new_hex.len() <= c - b - 2);
+    tampered[b + 1..b + 1 + new_hex.len()].copy_from_slice(new_hex.as_bytes());
+    let s = verify(&tampered).signatures.remove(0);
+    assert_eq!(s.indication, Indication::TotalFailed);
+    assert_eq!(s.sub_indication, Some(SubIndication::FormatFailure));
+    assert!(
+        s.problem.as_deref().unwrap().contains("2 SignerInfos"),
+        "{s:#?}"
+    );
+}
