@@ -5,7 +5,7 @@
 
 use crate::pdf::update::Update;
 use crate::pdf::write::{text_string, write_object, write_string};
-use crate::pdf::{Dict, Document, Object};
+use crate::pdf::{Dict, Document, ObjRef, Object};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use qes_cms::{CadesBuilder, Timestamper};
@@ -23,6 +23,14 @@ pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 /// 20 digits and their separators fit).
 const BYTE_RANGE_WIDTH: usize = 84;
 
+/// Where the signature goes.
+enum Field {
+    /// An existing signature field without a value (its reference and dictionary).
+    Empty(ObjRef, Dict),
+    /// A new invisible field with this name.
+    New(String),
+}
+
 /// Signs PDF documents as PAdES baseline B-B, or B-T with a timestamper.
 ///
 /// ```text
@@ -36,9 +44,10 @@ const BYTE_RANGE_WIDTH: usize = 84;
 ///
 /// The output is the input, byte for byte, followed by an incremental update (ISO 32000-2
 /// §7.5.6) with: a signature dictionary (`/Type /Sig /Filter /Adobe.PPKLite /SubFilter
-/// /ETSI.CAdES.detached`), an invisible widget annotation (`/Rect [0 0 0 0]`) merged with
-/// its signature field on the first page, and new versions of the page, of the
-/// interactive form (`/SigFlags 3`) and — when the form is new or direct — of the catalog.
+/// /ETSI.CAdES.detached`), and either a new version of the named empty signature field
+/// with its `/V`, or an invisible widget annotation (`/Rect [0 0 0 0]`) merged with a new
+/// signature field on the first page and new versions of that page, of the interactive
+/// form (`/Fields`, `/SigFlags 3`) and — when the form is new or direct — of the catalog.
 /// The CMS carries no signing-time attribute (EN 319 142-1 §5.4: the time is `/M`).
 pub struct PadesSigner<'s> {
     signer: &'s dyn Signer,
@@ -102,7 +111,9 @@ impl<'s> PadesSigner<'s> {
         self
     }
 
-    /// The new signature field's name (`/T`); it must not exist yet.
+    /// The signature field's name (`/T`): an existing signature field without a value is
+    /// signed in place (its widget keeps its page and rectangle); otherwise a new field
+    /// with this name is created. Any other existing field of this name is an error.
     pub fn with_field_name(mut self, field: impl Into<String>) -> Self {
         self.field_name = Some(field.into());
         self
@@ -184,73 +195,83 @@ impl<'s> PadesSigner<'s> {
             return Err(Error::Encrypted);
         }
         let (catalog_ref, mut catalog) = doc.catalog()?;
-        let (page_ref, mut page) = doc.first_page()?;
         let mut update = Update::new(&doc);
-        let widget_ref = update.allocate()?;
         let sig_ref = update.allocate()?;
 
-        // The interactive form (§12.7.3): the field joins /Fields, /SigFlags 3 (§12.7.3 Table
-        // 225: SignaturesExist | AppendOnly).
-        let (form_ref, mut form) = match catalog.get("AcroForm") {
+        // The interactive form (§12.7.3): /SigFlags 3 (§12.7.3 Table 225: SignaturesExist |
+        // AppendOnly), and the new field joins /Fields.
+        let (form_ref, form) = match catalog.get("AcroForm") {
             Some(Object::Ref(r)) => (Some(*r), doc.resolve_dict(Some(&Object::Ref(*r)))?),
             Some(Object::Dict(d)) => (None, Some(d.clone())),
             _ => (None, None),
         };
         let form_is_new = form.is_none();
-        let mut form_dict = form.take().unwrap_or_default();
+        let mut form_dict = form.unwrap_or_default();
         let mut fields = match form_dict.get("Fields") {
             Some(f) => doc.resolve(f)?.as_array().map(<[Object]>::to_vec),
             None => None,
         }
         .unwrap_or_default();
-        let field_name = self.field_name(&doc, &fields)?;
-        fields.push(Object::Ref(widget_ref));
-        form_dict.set("Fields", Object::Array(fields));
-        let flags = form_dict.get_int("SigFlags").unwrap_or(0) | 3;
-        form_dict.set("SigFlags", Object::Integer(flags));
+        let old_flags = form_dict.get_int("SigFlags").unwrap_or(0);
+        form_dict.set("SigFlags", Object::Integer(old_flags | 3));
+        let mut form_changed = old_flags & 3 != 3;
 
-        // The widget on the first page (§12.5.6.19), merged with its field (§12.7.5.5).
-        let mut annots = match page.get("Annots") {
-            Some(a) => doc.resolve(a)?.as_array().map(<[Object]>::to_vec),
-            None => None,
-        }
-        .unwrap_or_default();
-        annots.push(Object::Ref(widget_ref));
-        page.set("Annots", Object::Array(annots));
-
-        let mut widget = Dict::new();
-        widget.set("Type", Object::name("Annot"));
-        widget.set("Subtype", Object::name("Widget"));
-        widget.set("FT", Object::name("Sig"));
-        widget.set("T", Object::String(text_string(&field_name)));
-        widget.set("V", Object::Ref(sig_ref));
-        widget.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
-        // Print | Locked (§12.5.3 Table 167).
-        widget.set("F", Object::Integer(132));
-        widget.set("P", Object::Ref(page_ref));
-
-        update.put(widget_ref, &Object::Dict(widget));
         let (sig_body, contents_at, range_at) = self.signature_dictionary();
         let reserved_hex = self.reserved_contents().saturating_mul(2);
-        update.put_raw(sig_ref, sig_body);
-        update.put(page_ref, &Object::Dict(page));
-        match form_ref {
-            Some(r) => update.put(r, &Object::Dict(form_dict)),
-            None if form_is_new => {
-                let r = update.allocate()?;
-                update.put(r, &Object::Dict(form_dict));
-                catalog.set("AcroForm", Object::Ref(r));
-                update.put(catalog_ref, &Object::Dict(catalog));
+        let sig_index = update.put_raw(sig_ref, sig_body);
+        match self.choose_field(&doc, &fields)? {
+            Field::Empty(field_ref, mut field) => {
+                // An existing, unsigned signature field gets the value (§12.7.5.5).
+                field.set("V", Object::Ref(sig_ref));
+                update.put(field_ref, &Object::Dict(field));
             }
-            None => {
-                catalog.set("AcroForm", Object::Dict(form_dict));
-                update.put(catalog_ref, &Object::Dict(catalog));
+            Field::New(name) => {
+                // An invisible widget on the first page (§12.5.6.19), merged with its field.
+                let (page_ref, mut page) = doc.first_page()?;
+                let widget_ref = update.allocate()?;
+                let mut annots = match page.get("Annots") {
+                    Some(a) => doc.resolve(a)?.as_array().map(<[Object]>::to_vec),
+                    None => None,
+                }
+                .unwrap_or_default();
+                annots.push(Object::Ref(widget_ref));
+                page.set("Annots", Object::Array(annots));
+                let mut widget = Dict::new();
+                widget.set("Type", Object::name("Annot"));
+                widget.set("Subtype", Object::name("Widget"));
+                widget.set("FT", Object::name("Sig"));
+                widget.set("T", Object::String(text_string(&name)));
+                widget.set("V", Object::Ref(sig_ref));
+                widget.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
+                // Print | Locked (§12.5.3 Table 167).
+                widget.set("F", Object::Integer(132));
+                widget.set("P", Object::Ref(page_ref));
+                update.put(widget_ref, &Object::Dict(widget));
+                update.put(page_ref, &Object::Dict(page));
+                fields.push(Object::Ref(widget_ref));
+                form_changed = true;
+            }
+        }
+        if form_changed {
+            form_dict.set("Fields", Object::Array(fields));
+            match form_ref {
+                Some(r) => update.put(r, &Object::Dict(form_dict)),
+                None if form_is_new => {
+                    let r = update.allocate()?;
+                    update.put(r, &Object::Dict(form_dict));
+                    catalog.set("AcroForm", Object::Ref(r));
+                    update.put(catalog_ref, &Object::Dict(catalog));
+                }
+                None => {
+                    catalog.set("AcroForm", Object::Dict(form_dict));
+                    update.put(catalog_ref, &Object::Dict(catalog));
+                }
             }
         }
         let written = update.finish()?;
         let mut update = written.update;
         let base = input.len();
-        let sig_body_at = *written.bodies.get(1).ok_or(Error::Overflow)?;
+        let sig_body_at = *written.bodies.get(sig_index).ok_or(Error::Overflow)?;
 
         // /ByteRange: everything but the /Contents string, angle brackets included. `start`
         // and `end` are offsets in the update; the file offsets add `base`.
@@ -301,26 +322,37 @@ impl<'s> PadesSigner<'s> {
         Ok(update)
     }
 
-    /// The chosen field name, or the first free `Signature<n>`.
-    fn field_name(&self, doc: &Document<'_>, fields: &[Object]) -> Result<String> {
+    /// The field to sign: the named one if it is an unsigned signature field, else a new
+    /// field with the chosen name or the first free `Signature<n>`.
+    fn choose_field(&self, doc: &Document<'_>, fields: &[Object]) -> Result<Field> {
         let mut names = Vec::new();
         for f in fields {
-            if let Some(d) = doc.resolve_dict(Some(f))? {
-                if let Some(Object::String(t)) = d.get("T") {
-                    names.push(t.to_text());
-                }
+            let Some(d) = doc.resolve_dict(Some(f))? else {
+                continue;
+            };
+            let Some(Object::String(t)) = d.get("T") else {
+                continue;
+            };
+            let name = t.to_text();
+            if self.field_name.as_deref() == Some(name.as_str()) {
+                return match (f, d.get_name("FT"), d.get("V")) {
+                    (Object::Ref(r), Some(b"Sig"), None | Some(Object::Null)) => {
+                        Ok(Field::Empty(*r, d))
+                    }
+                    _ => Err(Error::FieldExists(name)),
+                };
             }
+            names.push(name);
         }
         if let Some(name) = &self.field_name {
-            if names.contains(name) {
-                return Err(Error::FieldExists(name.clone()));
-            }
-            return Ok(name.clone());
+            return Ok(Field::New(name.clone()));
         }
-        Ok((1..)
-            .map(|n| format!("Signature{n}"))
-            .find(|n| !names.contains(n))
-            .unwrap_or_default())
+        Ok(Field::New(
+            (1..)
+                .map(|n| format!("Signature{n}"))
+                .find(|n| !names.contains(n))
+                .unwrap_or_default(),
+        ))
     }
 
     /// The signature dictionary (§12.8.1 Table 255) with placeholders, and the offsets in it

@@ -3,7 +3,8 @@
 //! - `pdfsig` (poppler) prints "Signature is Valid." for each of our signatures, with an
 //!   NSS database trusting the test root;
 //! - `qpdf --check` finds no syntax or stream errors in our output;
-//! - `pyhanko sign validate` judges our B-B, B-T and twice-signed outputs VALID;
+//! - `pyhanko sign validate` judges our B-B, B-T, existing-field and twice-signed outputs
+//!   VALID;
 //! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
 //!   timestamp from certomancer on loopback) as intact, valid and trusted.
 //!
@@ -48,6 +49,10 @@ fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
         .with_timestamper(&tsa)
         .sign(&corpus("uncompressed-objstream-sample.pdf"))
         .unwrap();
+    let existing_field = PadesSigner::new(&signer)
+        .with_field_name("Sig1")
+        .sign(&corpus("minimal-with-field.pdf"))
+        .unwrap();
     let twice = PadesSigner::new(&signer)
         .with_timestamper(&tsa)
         .sign(&b_b)
@@ -57,6 +62,7 @@ fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
         ("b-t-xref-stream.pdf", b_t, 1),
         ("hybrid.pdf", hybrid, 1),
         ("objstm.pdf", objstm, 1),
+        ("existing-field.pdf", existing_field, 1),
         ("twice.pdf", twice, 2),
     ]
 }

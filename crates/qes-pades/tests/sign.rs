@@ -282,3 +282,41 @@ fn streaming_output_is_the_same_file() {
         .unwrap();
     assert_ne!(later, update);
 }
+
+#[test]
+fn an_existing_empty_signature_field_is_signed_in_place() {
+    let signer = holder();
+    let input = corpus("minimal-with-field.pdf");
+    let out = PadesSigner::new(&signer)
+        .with_field_name("Sig1")
+        .sign(&input)
+        .unwrap();
+    let doc = Document::open(&out).unwrap();
+    let (_, catalog) = doc.catalog().unwrap();
+    let form = doc.resolve_dict(catalog.get("AcroForm")).unwrap().unwrap();
+    let fields = doc.resolve(form.get("Fields").unwrap()).unwrap();
+    // Still one field, now with a value; its widget keeps its visible rectangle.
+    assert_eq!(fields.as_array().unwrap().len(), 1);
+    let field = doc
+        .resolve_dict(fields.as_array().unwrap().first())
+        .unwrap()
+        .unwrap();
+    assert!(field.get_ref("V").is_some());
+    assert_eq!(
+        field.get("Rect").unwrap().as_array().unwrap()[2],
+        Object::Integer(290)
+    );
+    assert_eq!(
+        cms_report(&out).signers[0].indication,
+        Indication::TotalPassed
+    );
+    // Control: without the name, a new field is added beside it.
+    let beside = PadesSigner::new(&signer).sign(&input).unwrap();
+    let (name, _) = last_signature(&beside);
+    assert_eq!(name, "Signature1");
+    // The field is now signed: naming it again is refused.
+    assert!(matches!(
+        PadesSigner::new(&signer).with_field_name("Sig1").sign(&out),
+        Err(Error::FieldExists(n)) if n == "Sig1"
+    ));
+}

@@ -63,9 +63,10 @@ impl<'d, 'a> Update<'d, 'a> {
         self.objects.push((r, body));
     }
 
-    /// Write `body`, already serialised, as object `r`.
-    pub fn put_raw(&mut self, r: ObjRef, body: Vec<u8>) {
+    /// Write `body`, already serialised, as object `r`; its index in [`Written::bodies`].
+    pub fn put_raw(&mut self, r: ObjRef, body: Vec<u8>) -> usize {
         self.objects.push((r, body));
+        self.objects.len() - 1
     }
 
     /// The objects and a cross-reference section, to append to the original bytes.
