@@ -62,6 +62,10 @@ pub enum Error {
     /// The document is encrypted (ISO 32000-2 §7.6); encrypted documents are not supported.
     #[error("encrypted PDFs are not supported")]
     Encrypted,
+    /// The document is certified with DocMDP level 1 (no changes allowed, ISO 32000-2
+    /// §12.8.2.2): another signature would break the certification.
+    #[error("the document is certified with no changes allowed (DocMDP P=1)")]
+    NoChangesAllowed,
     /// The signature field name is already used in the document's form.
     #[error("a form field named {0:?} already exists")]
     FieldExists(String),

@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(missing_docs))]
 
+mod docmdp;
 mod error;
 pub mod pdf;
 mod report;
 mod sign;
 mod verify;
 
+pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};
 pub use report::{ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureReport};
 pub use sign::{PadesSigner, CONTENTS_OVERHEAD, TIMESTAMP_RESERVE};

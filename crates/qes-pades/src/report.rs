@@ -81,6 +81,8 @@ pub struct SignatureReport {
     pub valid: bool,
     /// The PAdES level reached, if the signature is a PAdES baseline signature.
     pub level: Option<PadesLevel>,
+    /// The DocMDP level when this is a certification signature (ISO 32000-2 §12.8.2.2).
+    pub certification: Option<crate::DocMdpLevel>,
     /// `/M`, as written (a claim, not proof).
     pub claimed_time: Option<String>,
     /// The overall outcome.

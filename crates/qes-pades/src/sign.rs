@@ -3,6 +3,7 @@
 //! the `/ByteRange` hashed in one pass, and a CAdES detached signature from `qes-cms` in
 //! the fixed-size `/Contents` placeholder.
 
+use crate::docmdp::{self, DocMdpLevel};
 use crate::pdf::update::Update;
 use crate::pdf::write::{text_string, write_object, write_string};
 use crate::pdf::{Dict, Document, ObjRef, Object};
@@ -184,8 +185,9 @@ impl<'s> PadesSigner<'s> {
     /// The incremental update that signs `input`: the bytes to append to it.
     ///
     /// # Errors
-    /// [`Error::Encrypted`] for an encrypted input; a reader error when its catalog, form
-    /// or first page cannot be read; [`Error::FieldExists`] when the chosen field name is
+    /// [`Error::Encrypted`] for an encrypted input; [`Error::NoChangesAllowed`] for a
+    /// document certified with DocMDP level 1; a reader error when its catalog, form or
+    /// first page cannot be read; [`Error::FieldExists`] when the chosen field name is
     /// taken; [`Error::Cms`] when the signer or timestamper fails;
     /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
     /// (never a truncated file).
@@ -195,6 +197,9 @@ impl<'s> PadesSigner<'s> {
             return Err(Error::Encrypted);
         }
         let (catalog_ref, mut catalog) = doc.catalog()?;
+        if docmdp::document_level(&doc, &catalog)? == Some(DocMdpLevel(1)) {
+            return Err(Error::NoChangesAllowed);
+        }
         let mut update = Update::new(&doc);
         let sig_ref = update.allocate()?;
 

@@ -3,6 +3,7 @@
 //! against the file and its own `/Contents`, the coverage determined, and the CMS verified
 //! by `qes-cms` over the two ranges, read in one streaming pass.
 
+use crate::docmdp;
 use crate::pdf::{Dict, Document, Object, PdfString};
 use crate::report::{ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureReport};
 use crate::{Error, Result};
@@ -83,6 +84,7 @@ impl<'a> PadesVerifier<'a> {
             intact: false,
             valid: false,
             level: None,
+            certification: docmdp::level_of(doc, sig).ok().flatten(),
             claimed_time,
             indication: Indication::TotalFailed,
             sub_indication: Some(SubIndication::FormatFailure),

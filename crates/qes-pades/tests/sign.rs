@@ -320,3 +320,17 @@ fn an_existing_empty_signature_field_is_signed_in_place() {
         Err(Error::FieldExists(n)) if n == "Sig1"
     ));
 }
+
+#[test]
+fn a_document_certified_with_no_changes_is_not_signed() {
+    let signer = holder();
+    // pyHanko's certified file: DocMDP P=1 through indirect /Reference and /TransformParams.
+    assert!(matches!(
+        PadesSigner::new(&signer).sign(&corpus("certified-with-indirect-refs-in-dir.pdf")),
+        Err(Error::NoChangesAllowed)
+    ));
+    // Control: a document with approval signatures only can be signed again.
+    assert!(PadesSigner::new(&signer)
+        .sign(&corpus("minimal-two-fields-signed-twice.pdf"))
+        .is_ok());
+}

@@ -329,3 +329,17 @@ fn a_cms_with_two_signers_is_rejected() {
         "{s:#?}"
     );
 }
+
+#[test]
+fn certification_signatures_report_their_docmdp_level() {
+    let report = verify(&corpus("certified-with-indirect-refs-in-dir.pdf"));
+    assert_eq!(
+        report.signatures[0].certification,
+        Some(qes_pades::DocMdpLevel(1))
+    );
+    // Control: an approval signature is not a certification.
+    assert_eq!(
+        verify(&signed_b_b("approval")).signatures[0].certification,
+        None
+    );
+}
