@@ -4,7 +4,7 @@
 //! by `qes-cms` over the two ranges, read in one streaming pass.
 
 use crate::docmdp;
-use crate::pdf::{Dict, Document, Object, PdfString};
+use crate::pdf::{find, Dict, Document, Object, PdfString};
 use crate::report::{ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureReport};
 use crate::{Error, Result};
 use qes_cms::{Content, Indication, Outcome, Step, SubIndication, Verifier};
@@ -47,7 +47,7 @@ impl<'a> PadesVerifier<'a> {
         if doc.is_encrypted() {
             return Err(Error::Encrypted);
         }
-        let revision_ends = revision_ends(pdf);
+        let revision_ends = revision_ends(&doc);
         let signatures = signature_fields(&doc)?
             .into_iter()
             .map(|(field, sig)| self.verify_one(&doc, &revision_ends, field, &sig))
@@ -241,15 +241,21 @@ fn der_prefix(bytes: &[u8]) -> &[u8] {
     total.and_then(|t| bytes.get(..t)).unwrap_or(bytes)
 }
 
-/// Where each revision ends: after a `%%EOF` marker and its end-of-line (§7.5.5).
-fn revision_ends(pdf: &[u8]) -> BTreeSet<usize> {
+/// Where each revision ends (§7.5.6): after the first `%%EOF` marker following each
+/// cross-reference section, with or without its end-of-line. Only the bytes from each
+/// section to the next are searched, so the cost does not grow with the file.
+fn revision_ends(doc: &Document<'_>) -> BTreeSet<usize> {
+    let pdf = doc.bytes();
+    let mut starts: Vec<usize> = doc.sections().iter().map(|s| s.offset).collect();
+    starts.sort_unstable();
+    starts.dedup();
     let mut ends = BTreeSet::new();
-    let mut from = 0;
-    while let Some(at) = pdf
-        .get(from..)
-        .and_then(|rest| rest.windows(5).position(|w| w == b"%%EOF"))
-    {
-        let end = from + at + 5;
+    for (i, &start) in starts.iter().enumerate() {
+        let stop = starts.get(i + 1).copied().unwrap_or(pdf.len());
+        let Some(at) = pdf.get(start..stop).and_then(|w| find(w, b"%%EOF")) else {
+            continue;
+        };
+        let end = start + at + 5;
         ends.insert(end);
         match (pdf.get(end), pdf.get(end + 1)) {
             (Some(b'\r'), Some(b'\n')) => {
@@ -260,7 +266,6 @@ fn revision_ends(pdf: &[u8]) -> BTreeSet<usize> {
             }
             _ => {}
         }
-        from = end;
     }
     ends
 }

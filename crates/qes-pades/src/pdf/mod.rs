@@ -22,4 +22,5 @@ mod xref;
 pub use document::Document;
 pub use limits::Limits;
 pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
+pub(crate) use parse::find;
 pub use xref::{find_startxref, XrefEntry, XrefKind, XrefSection};
