@@ -2,6 +2,7 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod docmdp;
+mod embed;
 mod error;
 pub mod pdf;
 mod report;
