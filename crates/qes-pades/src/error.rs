@@ -86,6 +86,9 @@ pub enum Error {
     /// Writing the output failed.
     #[error("writing the signed PDF: {0}")]
     Io(#[source] std::io::Error),
+    /// The timestamper failed (a document timestamp).
+    #[error("timestamping failed: {0}")]
+    Timestamp(#[source] qes_signer::BackendError),
     /// The CMS layer failed (building the signature).
     #[error("CMS: {0}")]
     Cms(#[from] qes_cms::Error),

@@ -2,7 +2,7 @@
 //! the coverage, the PAdES level and the CMS signer report from `qes-cms`, summed up in an
 //! ETSI EN 319 102-1 indication.
 
-use qes_cms::{Indication, SignerReport, SubIndication};
+use qes_cms::{Indication, SignerReport, SubIndication, TimestampReport};
 use serde::Serialize;
 
 /// Why a `/ByteRange` is not acceptable (ISO 32000-2 §12.8.1: the range covers the whole
@@ -62,11 +62,25 @@ pub enum PadesLevel {
     BaselineT,
 }
 
+/// What a signature dictionary is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SignatureKind {
+    /// A signature (`/Type /Sig`, CMS in `/Contents`).
+    Signature,
+    /// A document timestamp (`/Type /DocTimeStamp`, `/SubFilter /ETSI.RFC3161`: an RFC 3161
+    /// token in `/Contents`, ISO 32000-2 §12.8.5).
+    DocumentTimestamp,
+}
+
 /// The validation of one signature dictionary.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SignatureReport {
     /// The fully qualified field name (`parent.child`).
     pub field: String,
+    /// A signature or a document timestamp (from `/SubFilter`).
+    pub kind: SignatureKind,
     /// `/SubFilter`, as written.
     pub sub_filter: Option<String>,
     /// `/ByteRange`, when it is four non-negative integers.
@@ -79,7 +93,8 @@ pub struct SignatureReport {
     pub intact: bool,
     /// Intact, and the signature value verifies with the signer's key.
     pub valid: bool,
-    /// The PAdES level reached, if the signature is a PAdES baseline signature.
+    /// The PAdES level reached, if the signature is a PAdES baseline signature
+    /// (`ETSI.CAdES.detached`, signing-certificate-v2, no signing-time attribute).
     pub level: Option<PadesLevel>,
     /// The DocMDP level when this is a certification signature (ISO 32000-2 §12.8.2.2).
     pub certification: Option<crate::DocMdpLevel>,
@@ -93,6 +108,8 @@ pub struct SignatureReport {
     pub problem: Option<String>,
     /// The CMS verification of the signer (when the CMS could be verified).
     pub signer: Option<SignerReport>,
+    /// The token verification of a document timestamp.
+    pub timestamp: Option<TimestampReport>,
 }
 
 impl SignatureReport {

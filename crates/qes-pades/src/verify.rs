@@ -5,15 +5,20 @@
 
 use crate::docmdp;
 use crate::pdf::{find, Dict, Document, Object, PdfString};
-use crate::report::{ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureReport};
+use crate::report::{
+    ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureKind, SignatureReport,
+};
 use crate::{Error, Result};
 use qes_cms::{Content, Indication, Outcome, Step, SubIndication, Verifier};
+use qes_signer::DigestAlgorithm;
 use std::collections::BTreeSet;
 use std::io::Read;
 
 /// `/SubFilter` values verified as CMS detached over the ByteRange.
 const CADES_DETACHED: &[u8] = b"ETSI.CAdES.detached";
 const PKCS7_DETACHED: &[u8] = b"adbe.pkcs7.detached";
+/// `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
+const RFC3161: &[u8] = b"ETSI.RFC3161";
 
 /// Most signature fields examined in one document.
 pub const MAX_SIGNATURE_FIELDS: usize = 1024;
@@ -73,8 +78,14 @@ impl<'a> PadesVerifier<'a> {
             Some(Object::String(s)) => Some(s),
             _ => None,
         };
+        let kind = if sub_filter.as_deref() == Some(RFC3161) {
+            SignatureKind::DocumentTimestamp
+        } else {
+            SignatureKind::Signature
+        };
         let mut report = SignatureReport {
             field,
+            kind,
             sub_filter: sub_filter
                 .as_deref()
                 .map(|s| String::from_utf8_lossy(s).into_owned()),
@@ -90,6 +101,7 @@ impl<'a> PadesVerifier<'a> {
             sub_indication: Some(SubIndication::FormatFailure),
             problem: None,
             signer: None,
+            timestamp: None,
         };
         let ranges = match check_byte_range(byte_range, contents, pdf.len()) {
             Ok(r) => r,
@@ -112,7 +124,7 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("no /SubFilter".into());
             return report;
         };
-        if sub != CADES_DETACHED && sub != PKCS7_DETACHED {
+        if sub != CADES_DETACHED && sub != PKCS7_DETACHED && sub != RFC3161 {
             report.problem = Some(format!(
                 "unsupported /SubFilter {}",
                 String::from_utf8_lossy(sub)
@@ -130,6 +142,10 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("ranges outside the file".into());
             return report;
         };
+        if kind == SignatureKind::DocumentTimestamp {
+            self.verify_document_timestamp(&mut report, cms, first, second);
+            return report;
+        }
         let mut reader = first.chain(second);
         let cms_report = match self.cms.verify(cms, Content::DetachedReader(&mut reader)) {
             Ok(r) => r,
@@ -160,16 +176,18 @@ impl<'a> PadesVerifier<'a> {
         report.valid = report.intact && passed(Step::SignatureValue);
         report.indication = signer.indication;
         report.sub_indication = signer.sub_indication;
-        if sub == CADES_DETACHED && passed(Step::SigningCertificateReference) {
-            if signer.signing_time.is_some() {
-                // EN 319 142-1 §5.4: signing-time shall not be present in PAdES.
-                report.problem =
-                    Some("signing-time attribute present (not allowed in PAdES)".into());
-            } else if signer.timestamp_time.is_some() {
-                report.level = Some(PadesLevel::BaselineT);
+        // EN 319 142-1 §5.4, §6.3: a PAdES baseline signature has ETSI.CAdES.detached, a
+        // signing-certificate-v2 reference and no signing-time attribute (a signature with
+        // one may verify as CMS, but it is no PAdES baseline signature).
+        if sub == CADES_DETACHED
+            && passed(Step::SigningCertificateReference)
+            && signer.signing_time.is_none()
+        {
+            report.level = Some(if signer.timestamp_time.is_some() {
+                PadesLevel::BaselineT
             } else {
-                report.level = Some(PadesLevel::BaselineB);
-            }
+                PadesLevel::BaselineB
+            });
         }
         if report.coverage == Some(Coverage::Partial) {
             // The signed bytes end inside a revision: what follows is unsigned but read as
@@ -183,6 +201,49 @@ impl<'a> PadesVerifier<'a> {
         }
         report.signer = Some(signer);
         report
+    }
+
+    /// An RFC 3161 token over the two ranges (ISO 32000-2 §12.8.5): its imprint algorithm
+    /// read from the token, the ranges hashed with it in one pass, and the token verified by
+    /// `qes-cms` (imprint, signature, TSA certificate and path at genTime).
+    fn verify_document_timestamp(
+        &self,
+        report: &mut SignatureReport,
+        token: &[u8],
+        first: &[u8],
+        second: &[u8],
+    ) {
+        let algorithm = qes_cms::token_tst_info(token)
+            .ok()
+            .and_then(|info| DigestAlgorithm::from_oid(&info.message_imprint.hash_algorithm.oid));
+        let Some(algorithm) = algorithm else {
+            report.problem =
+                Some("/Contents is not a timestamp token with a supported imprint hash".into());
+            return;
+        };
+        let mut hasher = algorithm.hasher();
+        hasher.update(first);
+        hasher.update(second);
+        let ts = self
+            .cms
+            .verify_timestamp_token_digest(token, algorithm, &hasher.finish());
+        let passed = |step: Step| {
+            ts.checks
+                .iter()
+                .any(|c| c.step == step && c.outcome == Outcome::Passed)
+        };
+        report.intact = passed(Step::TimestampContent);
+        report.valid = report.intact && passed(Step::SignatureValue);
+        report.indication = ts.indication;
+        report.sub_indication = ts.sub_indication;
+        if report.coverage == Some(Coverage::Partial)
+            && report.indication != Indication::TotalFailed
+        {
+            report.indication = Indication::TotalFailed;
+            report.sub_indication = Some(SubIndication::FormatFailure);
+            report.problem = Some("the signed bytes end inside a revision".into());
+        }
+        report.timestamp = Some(ts);
     }
 }
 

@@ -282,3 +282,36 @@ fn we_verify_pyhanko_b_t_with_a_real_tsa() {
         .unwrap();
     assert_ne!(report.signatures[0].level, Some(PadesLevel::BaselineT));
 }
+
+/// Our document timestamps: `qpdf --check` is clean, and pyHanko (whose CLI reports the
+/// signatures, not document timestamps) still judges the signature before it VALID and
+/// classes the timestamp's revision as signature maintenance.
+#[test]
+fn document_timestamps_pass_qpdf_and_pyhanko() {
+    let qpdf = qes_testkit::require_tool!("qpdf");
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let tsa = tsa();
+    let signed = PadesSigner::new(&holder())
+        .with_timestamper(&tsa)
+        .sign(&minimal_pdf("Hello"))
+        .unwrap();
+    let stamped = qes_pades::DocumentTimestamper::new(&tsa)
+        .timestamp(&signed)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = put(dir.path(), "doc-ts.pdf", &stamped);
+    let r = run(Command::new(&qpdf).arg("--check").arg(&path));
+    assert!(r.success, "{r:?}");
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(r.success, "{r:?}");
+    assert_eq!(r.stdout.matches("judged VALID").count(), 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("All modifications relate to signature maintenance"),
+        "{r:?}"
+    );
+    // Negative control: a flipped byte.
+    let path = put(dir.path(), "doc-ts-tampered.pdf", tampered(&stamped));
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(!r.success, "{r:?}");
+}

@@ -343,3 +343,31 @@ fn certification_signatures_report_their_docmdp_level() {
         None
     );
 }
+
+#[test]
+fn a_signing_time_attribute_means_no_pades_baseline_level() {
+    let signer = holder();
+    let pdf = PadesSigner::new(&signer)
+        .with_reserved_contents(16 * 1024)
+        .sign(&minimal_pdf("signing time"))
+        .unwrap();
+    // Control: ours is B-B.
+    assert_eq!(
+        verify(&pdf).signatures[0].level,
+        Some(PadesLevel::BaselineB)
+    );
+    let [_, b, c, _] = byte_ranges(&pdf)[0];
+    let mut h = qes_signer::DigestAlgorithm::Sha256.hasher();
+    h.update(&pdf[..b]);
+    h.update(&pdf[c..]);
+    let cms = qes_cms::CadesBuilder::new(&signer)
+        .signing_time(at())
+        .sign_detached_digest(&h.finish())
+        .unwrap();
+    let hex: String = cms.iter().map(|x| format!("{x:02X}")).collect();
+    let mut other = pdf.clone();
+    other[b + 1..b + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    let s = verify(&other).signatures.remove(0);
+    assert!(s.passed(), "{s:#?}");
+    assert_eq!(s.level, None);
+}
