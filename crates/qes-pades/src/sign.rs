@@ -1,7 +1,7 @@
-//! PAdES signing (ETSI EN 319 142-1 §6.3 baseline B-B and B-T; ISO 32000-2 §12.8): a new
-//! invisible signature field and a signature dictionary appended as an incremental update,
-//! the `/ByteRange` hashed in one pass, and a CAdES detached signature from `qes-cms` in
-//! the fixed-size `/Contents` placeholder.
+//! PAdES signing (ETSI EN 319 142-1 §6.3 baseline B-B and B-T; ISO 32000-2 §12.8): the
+//! signer's options, the signature dictionary's entries, the `/Contents` size estimate, and
+//! the CAdES detached signature from `qes-cms` over the ByteRange digest. The field, the
+//! placeholders and the incremental update are `embed`'s.
 
 use crate::embed::{embed, Embedding};
 use crate::pdf::write::{text_string, write_object, write_string};

@@ -4,7 +4,9 @@
 //!   NSS database trusting the test root;
 //! - `qpdf --check` finds no syntax or stream errors in our output;
 //! - `pyhanko sign validate` judges our B-B, B-T, existing-field and twice-signed outputs
-//!   VALID;
+//!   VALID, and accepts our document timestamps as signature maintenance;
+//! - our B-T with a token from a real TSA (certomancer on loopback) passes pdfsig, pyHanko
+//!   and our verifier;
 //! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
 //!   timestamp from certomancer on loopback) as intact, valid and trusted.
 //!
@@ -314,4 +316,118 @@ fn document_timestamps_pass_qpdf_and_pyhanko() {
     let path = put(dir.path(), "doc-ts-tampered.pdf", tampered(&stamped));
     let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
     assert!(!r.success, "{r:?}");
+}
+
+/// RFC 3161 over plain HTTP/1.0 to a loopback TSA (enough for certomancer; the production
+/// client is `qes_tsp::HttpTransport`, behind a feature these tests do not build).
+struct LoopbackPost {
+    port: u16,
+    path: String,
+}
+
+impl qes_tsp::Transport for LoopbackPost {
+    fn send(&self, request: &[u8]) -> Result<Vec<u8>, qes_tsp::TspError> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port))
+            .map_err(qes_tsp::TspError::Io)?;
+        let head = format!(
+            "POST {} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/timestamp-query\r\nContent-Length: {}\r\n\r\n",
+            self.path,
+            request.len()
+        );
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(request))
+            .map_err(qes_tsp::TspError::Io)?;
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .map_err(qes_tsp::TspError::Io)?;
+        let body = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert!(answer.starts_with(b"HTTP/1.0 200") || answer.starts_with(b"HTTP/1.1 200"));
+        Ok(answer[body..].to_vec())
+    }
+}
+
+/// PAdES B-T with a token from a real TSA (certomancer on loopback): pdfsig and pyHanko
+/// (trusting the test root and the TSA's root) accept it, and we verify it at B-T.
+#[test]
+fn b_t_with_a_real_tsa_passes_pdfsig_pyhanko_and_us() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let pdfsig = qes_testkit::require_tool!("pdfsig");
+    let certutil = qes_testkit::require_tool!("certutil");
+    let Some(server) = qes_testkit::servers::TsaServer::certomancer().expect("start certomancer")
+    else {
+        return;
+    };
+    let path = server
+        .url()
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{p}"))
+        .unwrap();
+    let tsa = qes_tsp::TspClient::new(LoopbackPost {
+        port: server.port(),
+        path,
+    });
+    let now = chrono::Utc::now();
+    let pdf = PadesSigner::new(&holder())
+        .with_timestamper(&tsa)
+        .with_signing_time(now)
+        .sign(&minimal_pdf("Hello"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = put(dir.path(), "b-t-certomancer.pdf", &pdf);
+
+    let mut trusted = anchors();
+    trusted.push(qes_cert::parse_der(server.root_der(), qes_cert::ParseMode::Strict).unwrap());
+    let report = PadesVerifier::new(Verifier::new(&trusted, now))
+        .verify(&pdf)
+        .unwrap();
+    assert!(report.all_passed(), "{report:#?}");
+    assert_eq!(report.signatures[0].level, Some(PadesLevel::BaselineT));
+
+    let db = nss_db(&certutil, dir.path());
+    let r = run(Command::new(&pdfsig)
+        .args(["-nssdir", &format!("sql:{}", db.display())])
+        .arg(&file));
+    assert!(r.stdout.contains("Signature is Valid."), "{r:?}");
+
+    let tsa_root = put(dir.path(), "tsa-root.pem", server.root_pem());
+    let root = put(dir.path(), "root.pem", pki().root().cert_pem());
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+        ])
+        .arg("--trust")
+        .arg(&root)
+        .arg("--trust")
+        .arg(&tsa_root)
+        .arg("--trust-replace")
+        .arg(&file));
+    assert!(r.success, "{r:?}");
+    assert!(r.stdout.contains("The signature is judged VALID."), "{r:?}");
+    assert!(
+        r.stdout.contains("The TSA certificate is trusted."),
+        "{r:?}"
+    );
+    // Negative control: without the TSA's root, pyHanko does not trust the timestamp.
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+        ])
+        .arg("--trust")
+        .arg(&root)
+        .arg("--trust-replace")
+        .arg(&file));
+    assert!(
+        !r.stdout.contains("The TSA certificate is trusted."),
+        "{r:?}"
+    );
 }
