@@ -1,0 +1,225 @@
+//! Embedding a signature value in a PDF (ISO 32000-2 §12.8.1), shared by PAdES signatures
+//! and document timestamps: the signature field (new, or an existing empty one), the
+//! signature dictionary with fixed-size `/ByteRange` and `/Contents` placeholders, the
+//! incremental update, the one-pass digest over the two ranges, and `/Contents` filled in.
+
+use crate::docmdp::{self, DocMdpLevel};
+use crate::pdf::update::Update;
+use crate::pdf::write::text_string;
+use crate::pdf::{Dict, Document, ObjRef, Object};
+use crate::{Error, Result};
+use qes_signer::DigestAlgorithm;
+
+/// Width of the `/ByteRange` array's contents, filled after layout (four numbers of up to
+/// 20 digits and their separators fit).
+const BYTE_RANGE_WIDTH: usize = 84;
+
+/// What a signer puts into the PDF.
+pub(crate) struct Embedding<'a> {
+    /// The field to sign (`/T`), or `None` for the first free `Signature<n>`.
+    pub field_name: Option<&'a str>,
+    /// The signature dictionary up to, not including, `/ByteRange` (starts with `<<`).
+    pub dict_head: Vec<u8>,
+    /// Bytes reserved for the DER value in `/Contents`.
+    pub reserved: usize,
+    /// The digest algorithm of the ByteRange digest handed to the value producer.
+    pub algorithm: DigestAlgorithm,
+}
+
+/// Where the signature goes.
+enum Field {
+    /// An existing signature field without a value (its reference and dictionary).
+    Empty(ObjRef, Dict),
+    /// A new invisible field with this name.
+    New(String),
+}
+
+/// The incremental update that embeds in `input` the value `contents` makes from the
+/// ByteRange digest.
+///
+/// # Errors
+/// [`Error::Encrypted`], [`Error::NoChangesAllowed`], a reader error, [`Error::FieldExists`],
+/// the producer's error, or [`Error::ContentsTooSmall`].
+pub(crate) fn embed(
+    input: &[u8],
+    embedding: &Embedding<'_>,
+    contents: &dyn Fn(&[u8]) -> Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let doc = Document::open(input)?;
+    if doc.is_encrypted() {
+        return Err(Error::Encrypted);
+    }
+    let (catalog_ref, mut catalog) = doc.catalog()?;
+    if docmdp::document_level(&doc, &catalog)? == Some(DocMdpLevel(1)) {
+        return Err(Error::NoChangesAllowed);
+    }
+    let mut update = Update::new(&doc);
+    let sig_ref = update.allocate()?;
+
+    // The interactive form (§12.7.3): /SigFlags 3 (§12.7.3 Table 225: SignaturesExist |
+    // AppendOnly), and the new field joins /Fields.
+    let (form_ref, form) = match catalog.get("AcroForm") {
+        Some(Object::Ref(r)) => (Some(*r), doc.resolve_dict(Some(&Object::Ref(*r)))?),
+        Some(Object::Dict(d)) => (None, Some(d.clone())),
+        _ => (None, None),
+    };
+    let form_is_new = form.is_none();
+    let mut form_dict = form.unwrap_or_default();
+    let mut fields = match form_dict.get("Fields") {
+        Some(f) => doc.resolve(f)?.as_array().map(<[Object]>::to_vec),
+        None => None,
+    }
+    .unwrap_or_default();
+    let old_flags = form_dict.get_int("SigFlags").unwrap_or(0);
+    form_dict.set("SigFlags", Object::Integer(old_flags | 3));
+    let mut form_changed = old_flags & 3 != 3;
+
+    let reserved_hex = embedding.reserved.saturating_mul(2);
+    let (sig_body, contents_at, range_at) = placeholder(&embedding.dict_head, reserved_hex);
+    let sig_index = update.put_raw(sig_ref, sig_body);
+    match choose_field(&doc, &fields, embedding.field_name)? {
+        Field::Empty(field_ref, mut field) => {
+            // An existing, unsigned signature field gets the value (§12.7.5.5).
+            field.set("V", Object::Ref(sig_ref));
+            update.put(field_ref, &Object::Dict(field));
+        }
+        Field::New(name) => {
+            // An invisible widget on the first page (§12.5.6.19), merged with its field.
+            let (page_ref, mut page) = doc.first_page()?;
+            let widget_ref = update.allocate()?;
+            let mut annots = match page.get("Annots") {
+                Some(a) => doc.resolve(a)?.as_array().map(<[Object]>::to_vec),
+                None => None,
+            }
+            .unwrap_or_default();
+            annots.push(Object::Ref(widget_ref));
+            page.set("Annots", Object::Array(annots));
+            let mut widget = Dict::new();
+            widget.set("Type", Object::name("Annot"));
+            widget.set("Subtype", Object::name("Widget"));
+            widget.set("FT", Object::name("Sig"));
+            widget.set("T", Object::String(text_string(&name)));
+            widget.set("V", Object::Ref(sig_ref));
+            widget.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
+            // Print | Locked (§12.5.3 Table 167).
+            widget.set("F", Object::Integer(132));
+            widget.set("P", Object::Ref(page_ref));
+            update.put(widget_ref, &Object::Dict(widget));
+            update.put(page_ref, &Object::Dict(page));
+            fields.push(Object::Ref(widget_ref));
+            form_changed = true;
+        }
+    }
+    if form_changed {
+        form_dict.set("Fields", Object::Array(fields));
+        match form_ref {
+            Some(r) => update.put(r, &Object::Dict(form_dict)),
+            None if form_is_new => {
+                let r = update.allocate()?;
+                update.put(r, &Object::Dict(form_dict));
+                catalog.set("AcroForm", Object::Ref(r));
+                update.put(catalog_ref, &Object::Dict(catalog));
+            }
+            None => {
+                catalog.set("AcroForm", Object::Dict(form_dict));
+                update.put(catalog_ref, &Object::Dict(catalog));
+            }
+        }
+    }
+    let written = update.finish()?;
+    let mut update = written.update;
+    let base = input.len();
+    let sig_body_at = *written.bodies.get(sig_index).ok_or(Error::Overflow)?;
+
+    // /ByteRange: everything but the /Contents string, angle brackets included. `start`
+    // and `end` are offsets in the update; the file offsets add `base`.
+    let start = sig_body_at
+        .checked_add(contents_at)
+        .ok_or(Error::Overflow)?;
+    let end = start
+        .checked_add(reserved_hex)
+        .and_then(|e| e.checked_add(2))
+        .ok_or(Error::Overflow)?;
+    let tail = update.len().checked_sub(end).ok_or(Error::Overflow)?;
+    let file_start = base.checked_add(start).ok_or(Error::Overflow)?;
+    let file_end = base.checked_add(end).ok_or(Error::Overflow)?;
+    let ranges = format!("0 {file_start} {file_end} {tail}");
+    let range_field = sig_body_at.checked_add(range_at).ok_or(Error::Overflow)?;
+    let slot = update
+        .get_mut(range_field..range_field.saturating_add(BYTE_RANGE_WIDTH))
+        .ok_or(Error::Overflow)?;
+    for (i, b) in slot.iter_mut().enumerate() {
+        *b = ranges.as_bytes().get(i).copied().unwrap_or(b' ');
+    }
+
+    // One pass over the two ranges: the input and the update up to /Contents, then
+    // the rest of the update.
+    let mut hasher = embedding.algorithm.hasher();
+    hasher.update(input);
+    hasher.update(update.get(..start).ok_or(Error::Overflow)?);
+    hasher.update(update.get(end..).ok_or(Error::Overflow)?);
+    let cms = contents(&hasher.finish())?;
+    let needed = cms.len();
+    if needed.saturating_mul(2) > reserved_hex {
+        return Err(Error::ContentsTooSmall {
+            needed,
+            reserved: reserved_hex / 2,
+        });
+    }
+    let hex = update
+        .get_mut(start.saturating_add(1)..end.saturating_sub(1))
+        .ok_or(Error::Overflow)?;
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(&cms) {
+        let digits = format!("{byte:02X}");
+        pair.copy_from_slice(digits.as_bytes());
+    }
+    Ok(update)
+}
+
+/// The field to sign: the named one if it is an unsigned signature field, else a new
+/// field with the chosen name or the first free `Signature<n>`.
+fn choose_field(doc: &Document<'_>, fields: &[Object], wanted: Option<&str>) -> Result<Field> {
+    let mut names = Vec::new();
+    for f in fields {
+        let Some(d) = doc.resolve_dict(Some(f))? else {
+            continue;
+        };
+        let Some(Object::String(t)) = d.get("T") else {
+            continue;
+        };
+        let name = t.to_text();
+        if wanted == Some(name.as_str()) {
+            return match (f, d.get_name("FT"), d.get("V")) {
+                (Object::Ref(r), Some(b"Sig"), None | Some(Object::Null)) => {
+                    Ok(Field::Empty(*r, d))
+                }
+                _ => Err(Error::FieldExists(name)),
+            };
+        }
+        names.push(name);
+    }
+    if let Some(name) = wanted {
+        return Ok(Field::New(name.to_string()));
+    }
+    Ok(Field::New(
+        (1..)
+            .map(|n| format!("Signature{n}"))
+            .find(|n| !names.contains(n))
+            .unwrap_or_default(),
+    ))
+}
+
+/// The signature dictionary: `head`, then `/ByteRange` and `/Contents` placeholders; the
+/// offsets in it of the `/Contents` string's `<` and of the `/ByteRange` array's contents.
+fn placeholder(head: &[u8], reserved_hex: usize) -> (Vec<u8>, usize, usize) {
+    let mut d = head.to_vec();
+    d.extend_from_slice(b"\n/ByteRange [");
+    let range_at = d.len();
+    d.extend(std::iter::repeat_n(b' ', BYTE_RANGE_WIDTH));
+    d.extend_from_slice(b"]\n/Contents ");
+    let contents_at = d.len();
+    d.push(b'<');
+    d.extend(std::iter::repeat_n(b'0', reserved_hex));
+    d.extend_from_slice(b">\n>>");
+    (d, contents_at, range_at)
+}

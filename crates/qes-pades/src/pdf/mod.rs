@@ -1,0 +1,26 @@
+//! A tolerant, bounded PDF reader and incremental-update writer (ISO 32000-2 §7): the object
+//! syntax, cross-reference tables and streams of every revision, object streams. It reads
+//! what signing and verification need — the trailer, the catalog, the form, a page,
+//! signature dictionaries — on demand, never the whole file.
+//!
+//! - [`Object`] and friends — the object model (§7.3);
+//! - `parse` — lexer and object parser (§7.2, §7.3, §7.3.10);
+//! - `filter` — `FlateDecode` and PNG predictors (§7.4.4);
+//! - `xref` — `startxref`, tables, streams, hybrid files and `/Prev` (§7.5.4–§7.5.8);
+//! - [`Document`] — object resolution, object streams (§7.5.7), catalog and pages (§7.7);
+//! - `update` — incremental updates (§7.5.6); `write` — object serialisation for them.
+
+mod document;
+mod filter;
+mod limits;
+mod object;
+mod parse;
+pub(crate) mod update;
+pub(crate) mod write;
+mod xref;
+
+pub use document::Document;
+pub use limits::Limits;
+pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
+pub(crate) use parse::find;
+pub use xref::{find_startxref, XrefEntry, XrefKind, XrefSection};

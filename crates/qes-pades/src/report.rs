@@ -1,0 +1,134 @@
+//! Verification reports for PDF signatures: per signature dictionary, the ByteRange check,
+//! the coverage, the PAdES level and the CMS signer report from `qes-cms`, summed up in an
+//! ETSI EN 319 102-1 indication.
+
+use qes_cms::{Indication, SignerReport, SubIndication, TimestampReport};
+use serde::Serialize;
+
+/// Why a `/ByteRange` is not acceptable (ISO 32000-2 §12.8.1: the range covers the whole
+/// revision except exactly the `/Contents` hexadecimal string, delimiters included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ByteRangeProblem {
+    /// No `/ByteRange`, or not an array of four non-negative integers.
+    Malformed,
+    /// The first range does not start at byte 0.
+    NotFromStart,
+    /// The second range starts before the first ends (overlap).
+    Overlap,
+    /// The ranges extend past the end of the file.
+    PastEndOfFile,
+    /// The gap between the ranges is not exactly this dictionary's `/Contents` string
+    /// (something else is unsigned, or the string is not where the gap is).
+    GapIsNotContents,
+}
+
+impl std::fmt::Display for ByteRangeProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Malformed => "/ByteRange is not four non-negative integers",
+            Self::NotFromStart => "/ByteRange does not start at byte 0",
+            Self::Overlap => "/ByteRange ranges overlap",
+            Self::PastEndOfFile => "/ByteRange extends past the end of the file",
+            Self::GapIsNotContents => "/ByteRange leaves out more or less than /Contents",
+        })
+    }
+}
+
+/// How much of the file a signature covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Coverage {
+    /// Everything but its own `/Contents`: nothing was appended after signing.
+    EntireFile,
+    /// A whole earlier revision (up to one of its `%%EOF` markers); later revisions
+    /// follow, whose changes are not covered by this signature.
+    EntireRevision,
+    /// The signed bytes end inside a revision: the signature fails (FORMAT_FAILURE).
+    Partial,
+}
+
+/// PAdES baseline level (ETSI EN 319 142-1 §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum PadesLevel {
+    /// PAdES-B-B: `ETSI.CAdES.detached`, a signing-certificate-v2 reference, no
+    /// signing-time attribute.
+    #[serde(rename = "B-B")]
+    BaselineB,
+    /// PAdES-B-T: B-B plus a valid signature timestamp.
+    #[serde(rename = "B-T")]
+    BaselineT,
+}
+
+/// What a signature dictionary is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SignatureKind {
+    /// A signature (`/Type /Sig`, CMS in `/Contents`).
+    Signature,
+    /// A document timestamp (`/Type /DocTimeStamp`, `/SubFilter /ETSI.RFC3161`: an RFC 3161
+    /// token in `/Contents`, ISO 32000-2 §12.8.5).
+    DocumentTimestamp,
+}
+
+/// The validation of one signature dictionary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SignatureReport {
+    /// The fully qualified field name (`parent.child`).
+    pub field: String,
+    /// A signature or a document timestamp (from `/SubFilter`).
+    pub kind: SignatureKind,
+    /// `/SubFilter`, as written.
+    pub sub_filter: Option<String>,
+    /// `/ByteRange`, when it is four non-negative integers.
+    pub byte_range: Option<[usize; 4]>,
+    /// What is wrong with the `/ByteRange`, if anything.
+    pub byte_range_problem: Option<ByteRangeProblem>,
+    /// How much of the file is signed (when the `/ByteRange` is sane).
+    pub coverage: Option<Coverage>,
+    /// The signed bytes hash to the CMS message digest.
+    pub intact: bool,
+    /// Intact, and the signature value verifies with the signer's key.
+    pub valid: bool,
+    /// The PAdES level reached, if the signature is a PAdES baseline signature
+    /// (`ETSI.CAdES.detached`, signing-certificate-v2, no signing-time attribute).
+    pub level: Option<PadesLevel>,
+    /// The DocMDP level when this is a certification signature (ISO 32000-2 §12.8.2.2).
+    pub certification: Option<crate::DocMdpLevel>,
+    /// `/M`, as written (a claim, not proof).
+    pub claimed_time: Option<String>,
+    /// The overall outcome.
+    pub indication: Indication,
+    /// Why, when not TOTAL-PASSED.
+    pub sub_indication: Option<SubIndication>,
+    /// Why the PDF layer failed the signature, when it did.
+    pub problem: Option<String>,
+    /// The CMS verification of the signer (when the CMS could be verified).
+    pub signer: Option<SignerReport>,
+    /// The token verification of a document timestamp.
+    pub timestamp: Option<TimestampReport>,
+}
+
+impl SignatureReport {
+    /// Whether this signature is TOTAL-PASSED.
+    pub fn passed(&self) -> bool {
+        self.indication == Indication::TotalPassed
+    }
+}
+
+/// The validation of every signature of a PDF.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PdfReport {
+    /// One report per signed signature field, in form order.
+    pub signatures: Vec<SignatureReport>,
+}
+
+impl PdfReport {
+    /// Whether there is at least one signature and every signature is TOTAL-PASSED.
+    pub fn all_passed(&self) -> bool {
+        !self.signatures.is_empty() && self.signatures.iter().all(SignatureReport::passed)
+    }
+}

@@ -1,0 +1,221 @@
+//! PAdES signing (ETSI EN 319 142-1 §6.3 baseline B-B and B-T; ISO 32000-2 §12.8): the
+//! signer's options, the signature dictionary's entries, the `/Contents` size estimate, and
+//! the CAdES detached signature from `qes-cms` over the ByteRange digest. The field, the
+//! placeholders and the incremental update are `embed`'s.
+
+use crate::embed::{embed, Embedding};
+use crate::pdf::write::{text_string, write_object, write_string};
+use crate::pdf::Object;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use qes_cms::{CadesBuilder, Timestamper};
+use qes_signer::Signer;
+use std::io::Write;
+
+/// Bytes reserved in `/Contents` beyond the certificates: signed attributes, the signature
+/// value (up to RSA-8192) and CMS structure.
+pub const CONTENTS_OVERHEAD: usize = 4096;
+/// Bytes reserved in `/Contents` for a signature timestamp token (TSTInfo, the TSA's
+/// signature and its certificate chain).
+pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
+
+/// Signs PDF documents as PAdES baseline B-B, or B-T with a timestamper.
+///
+/// ```text
+/// PadesSigner::new(&signer)                   the signing key and its certificate chain
+///     .with_reason("…") .with_location("…")   optional /Reason /Location /ContactInfo /Name
+///     .with_field_name("Signature1")          the new field's /T (default: Signature<n>)
+///     .with_signing_time(t)                   the claimed time, written as /M
+///     .with_timestamper(&tsa)                 B-T: a signature-time-stamp in the CMS
+///     .sign(&pdf)                             → the PDF with one more revision
+/// ```
+///
+/// The output is the input, byte for byte, followed by an incremental update (ISO 32000-2
+/// §7.5.6) with: a signature dictionary (`/Type /Sig /Filter /Adobe.PPKLite /SubFilter
+/// /ETSI.CAdES.detached`), and either a new version of the named empty signature field
+/// with its `/V`, or an invisible widget annotation (`/Rect [0 0 0 0]`) merged with a new
+/// signature field on the first page and new versions of that page, of the interactive
+/// form (`/Fields`, `/SigFlags 3`) and — when the form is new or direct — of the catalog.
+/// The CMS carries no signing-time attribute (EN 319 142-1 §5.4: the time is `/M`).
+pub struct PadesSigner<'s> {
+    signer: &'s dyn Signer,
+    timestamper: Option<&'s dyn Timestamper>,
+    reason: Option<String>,
+    location: Option<String>,
+    contact_info: Option<String>,
+    name: Option<String>,
+    field_name: Option<String>,
+    signing_time: Option<DateTime<Utc>>,
+    reserved: Option<usize>,
+}
+
+impl std::fmt::Debug for PadesSigner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PadesSigner")
+            .field("timestamped", &self.timestamper.is_some())
+            .field("field_name", &self.field_name)
+            .field("signing_time", &self.signing_time)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'s> PadesSigner<'s> {
+    /// A signer for PAdES B-B with `signer`'s key, certificate and chain.
+    pub fn new(signer: &'s dyn Signer) -> Self {
+        Self {
+            signer,
+            timestamper: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            name: None,
+            field_name: None,
+            signing_time: None,
+            reserved: None,
+        }
+    }
+
+    /// `/Reason`: why the document is signed.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// `/Location`: where it is signed.
+    pub fn with_location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// `/ContactInfo`: how to reach the signer.
+    pub fn with_contact_info(mut self, contact: impl Into<String>) -> Self {
+        self.contact_info = Some(contact.into());
+        self
+    }
+
+    /// `/Name`: the signer's name as the document shows it.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The signature field's name (`/T`): an existing signature field without a value is
+    /// signed in place (its widget keeps its page and rectangle); otherwise a new field
+    /// with this name is created. Any other existing field of this name is an error.
+    pub fn with_field_name(mut self, field: impl Into<String>) -> Self {
+        self.field_name = Some(field.into());
+        self
+    }
+
+    /// The claimed signing time, written as `/M` (not proof: B-T adds a timestamp).
+    pub fn with_signing_time(mut self, time: DateTime<Utc>) -> Self {
+        self.signing_time = Some(time);
+        self
+    }
+
+    /// Timestamp the signature value (PAdES B-T).
+    pub fn with_timestamper(mut self, timestamper: &'s dyn Timestamper) -> Self {
+        self.timestamper = Some(timestamper);
+        self
+    }
+
+    /// Reserve exactly `bytes` for the DER signature in `/Contents` instead of the
+    /// estimate (certificates + [`CONTENTS_OVERHEAD`] + [`TIMESTAMP_RESERVE`] when
+    /// timestamped).
+    pub fn with_reserved_contents(mut self, bytes: usize) -> Self {
+        self.reserved = Some(bytes);
+        self
+    }
+
+    /// The bytes reserved for the DER signature.
+    pub fn reserved_contents(&self) -> usize {
+        self.reserved.unwrap_or_else(|| {
+            let certs: usize = std::iter::once(self.signer.certificate())
+                .chain(self.signer.chain())
+                .map(|c| c.der().len())
+                .sum();
+            let stamp = if self.timestamper.is_some() {
+                TIMESTAMP_RESERVE
+            } else {
+                0
+            };
+            certs
+                .saturating_add(CONTENTS_OVERHEAD)
+                .saturating_add(stamp)
+        })
+    }
+
+    /// Sign `input`, returning it with the signature appended as an incremental update.
+    ///
+    /// # Errors
+    /// As [`PadesSigner::sign_update`].
+    pub fn sign(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let update = self.sign_update(input)?;
+        let mut out = Vec::with_capacity(input.len().saturating_add(update.len()));
+        out.extend_from_slice(input);
+        out.extend_from_slice(&update);
+        Ok(out)
+    }
+
+    /// Sign `input` and write the signed PDF to `out` — `input` itself, then the update —
+    /// without building the whole output in memory.
+    ///
+    /// # Errors
+    /// As [`PadesSigner::sign_update`], or [`Error::Io`] when writing fails.
+    pub fn sign_to(&self, input: &[u8], out: &mut dyn Write) -> Result<()> {
+        let update = self.sign_update(input)?;
+        out.write_all(input).map_err(Error::Io)?;
+        out.write_all(&update).map_err(Error::Io)?;
+        out.flush().map_err(Error::Io)
+    }
+
+    /// The incremental update that signs `input`: the bytes to append to it.
+    ///
+    /// # Errors
+    /// [`Error::Encrypted`] for an encrypted input; [`Error::NoChangesAllowed`] for a
+    /// document certified with DocMDP level 1; a reader error when its catalog, form or
+    /// first page cannot be read; [`Error::FieldExists`] when the chosen field name is
+    /// taken; [`Error::Cms`] when the signer or timestamper fails;
+    /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
+    /// (never a truncated file).
+    pub fn sign_update(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let mut builder = CadesBuilder::new(self.signer);
+        if let Some(tsa) = self.timestamper {
+            builder = builder.timestamper(tsa);
+        }
+        let embedding = Embedding {
+            field_name: self.field_name.as_deref(),
+            dict_head: self.dictionary_head(),
+            reserved: self.reserved_contents(),
+            algorithm: builder.digest_algorithm(),
+        };
+        embed(input, &embedding, &|digest| {
+            Ok(builder.sign_detached_digest(digest)?)
+        })
+    }
+
+    /// The signature dictionary (§12.8.1 Table 255) up to `/ByteRange`.
+    fn dictionary_head(&self) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend_from_slice(b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached");
+        let mut text = |key: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                let _ = write!(d, " /{key} ");
+                write_string(&mut d, &text_string(v));
+            }
+        };
+        text("Name", &self.name);
+        text("Reason", &self.reason);
+        text("Location", &self.location);
+        text("ContactInfo", &self.contact_info);
+        if let Some(t) = self.signing_time {
+            d.extend_from_slice(b" /M ");
+            let date = t.format("D:%Y%m%d%H%M%S+00'00'").to_string();
+            write_object(
+                &mut d,
+                &Object::String(crate::pdf::PdfString::literal(date)),
+            );
+        }
+        d
+    }
+}

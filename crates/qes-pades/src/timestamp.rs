@@ -1,0 +1,100 @@
+//! Document timestamps (ETSI EN 319 142-1 §5.4.3, ISO 32000-2 §12.8.5): an RFC 3161 token
+//! over the ByteRange in a `/Type /DocTimeStamp` signature dictionary with `/SubFilter
+//! /ETSI.RFC3161`, appended as an incremental update like a signature.
+
+use crate::embed::{embed, Embedding};
+use crate::{Error, Result};
+use qes_cms::Timestamper;
+use std::io::Write;
+
+/// Bytes reserved in `/Contents` for a document timestamp token.
+pub const DOCUMENT_TIMESTAMP_RESERVE: usize = 16 * 1024;
+
+/// Adds a document timestamp to a PDF.
+///
+/// ```text
+/// DocumentTimestamper::new(&tsa)            any qes_cms::Timestamper (qes-tsp's TspClient)
+///     .with_field_name("Timestamp1")        the new field's /T (default: Signature<n>)
+///     .timestamp(&pdf)                      → the PDF with one more revision
+/// ```
+pub struct DocumentTimestamper<'t> {
+    timestamper: &'t dyn Timestamper,
+    field_name: Option<String>,
+    reserved: usize,
+}
+
+impl std::fmt::Debug for DocumentTimestamper<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentTimestamper")
+            .field("field_name", &self.field_name)
+            .field("reserved", &self.reserved)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'t> DocumentTimestamper<'t> {
+    /// A document timestamper asking `timestamper` for tokens.
+    pub fn new(timestamper: &'t dyn Timestamper) -> Self {
+        Self {
+            timestamper,
+            field_name: None,
+            reserved: DOCUMENT_TIMESTAMP_RESERVE,
+        }
+    }
+
+    /// The timestamp field's name (`/T`), as [`crate::PadesSigner::with_field_name`].
+    pub fn with_field_name(mut self, field: impl Into<String>) -> Self {
+        self.field_name = Some(field.into());
+        self
+    }
+
+    /// Reserve `bytes` for the token instead of [`DOCUMENT_TIMESTAMP_RESERVE`].
+    pub fn with_reserved_contents(mut self, bytes: usize) -> Self {
+        self.reserved = bytes;
+        self
+    }
+
+    /// `input` with a document timestamp appended.
+    ///
+    /// # Errors
+    /// As [`DocumentTimestamper::timestamp_update`].
+    pub fn timestamp(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let update = self.timestamp_update(input)?;
+        let mut out = Vec::with_capacity(input.len().saturating_add(update.len()));
+        out.extend_from_slice(input);
+        out.extend_from_slice(&update);
+        Ok(out)
+    }
+
+    /// Write `input` and then the update to `out`.
+    ///
+    /// # Errors
+    /// As [`DocumentTimestamper::timestamp_update`], or [`Error::Io`].
+    pub fn timestamp_to(&self, input: &[u8], out: &mut dyn Write) -> Result<()> {
+        let update = self.timestamp_update(input)?;
+        out.write_all(input).map_err(Error::Io)?;
+        out.write_all(&update).map_err(Error::Io)?;
+        out.flush().map_err(Error::Io)
+    }
+
+    /// The incremental update that timestamps `input`.
+    ///
+    /// # Errors
+    /// As [`crate::PadesSigner::sign_update`]; [`Error::Timestamp`] when the timestamper
+    /// fails.
+    pub fn timestamp_update(&self, input: &[u8]) -> Result<Vec<u8>> {
+        let embedding = Embedding {
+            field_name: self.field_name.as_deref(),
+            dict_head: b"<</Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161"
+                .to_vec(),
+            reserved: self.reserved,
+            algorithm: self.timestamper.digest_algorithm(),
+        };
+        let algorithm = embedding.algorithm;
+        embed(input, &embedding, &|digest| {
+            self.timestamper
+                .timestamp(algorithm, digest)
+                .map_err(Error::Timestamp)
+        })
+    }
+}

@@ -1,0 +1,433 @@
+//! Independent validators judge our PDFs, and we judge pyHanko's:
+//!
+//! - `pdfsig` (poppler) prints "Signature is Valid." for each of our signatures, with an
+//!   NSS database trusting the test root;
+//! - `qpdf --check` finds no syntax or stream errors in our output;
+//! - `pyhanko sign validate` judges our B-B, B-T, existing-field and twice-signed outputs
+//!   VALID, and accepts our document timestamps as signature maintenance;
+//! - our B-T with a token from a real TSA (certomancer on loopback) passes pdfsig, pyHanko
+//!   and our verifier;
+//! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
+//!   timestamp from certomancer on loopback) as intact, valid and trusted.
+//!
+//! Each test is gated by `require_tool!`: a missing tool fails under `CI=true` /
+//! `QES_REQUIRE_REAL=1` and prints `SKIPPED` otherwise. pyHanko comes from
+//! `.venv-interop` (or `$QES_VENV`), installed by `scripts/setup-interop`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{anchors, at, corpus, holder, minimal_pdf, pki, put, run, tsa};
+use qes_cms::{Indication, SubIndication, Verifier};
+use qes_pades::{Coverage, PadesLevel, PadesSigner, PadesVerifier};
+
+/// Our outputs: (file name, PDF bytes, number of signatures in it).
+fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
+    let signer = holder();
+    let tsa = tsa();
+    let b_b = PadesSigner::new(&signer)
+        .with_reason("Aprobat")
+        .with_location("Cluj-Napoca")
+        .with_signing_time(at())
+        .sign(&minimal_pdf("Hello"))
+        .unwrap();
+    let b_t = PadesSigner::new(&signer)
+        .with_timestamper(&tsa)
+        .with_signing_time(at())
+        .sign(&corpus("minimal-xref.pdf"))
+        .unwrap();
+    let hybrid = PadesSigner::new(&signer)
+        .sign(&corpus("minimal-hybrid-xref.pdf"))
+        .unwrap();
+    let objstm = PadesSigner::new(&signer)
+        .with_timestamper(&tsa)
+        .sign(&corpus("uncompressed-objstream-sample.pdf"))
+        .unwrap();
+    let existing_field = PadesSigner::new(&signer)
+        .with_field_name("Sig1")
+        .sign(&corpus("minimal-with-field.pdf"))
+        .unwrap();
+    let twice = PadesSigner::new(&signer)
+        .with_timestamper(&tsa)
+        .sign(&b_b)
+        .unwrap();
+    vec![
+        ("b-b.pdf", b_b, 1),
+        ("b-t-xref-stream.pdf", b_t, 1),
+        ("hybrid.pdf", hybrid, 1),
+        ("objstm.pdf", objstm, 1),
+        ("existing-field.pdf", existing_field, 1),
+        ("twice.pdf", twice, 2),
+    ]
+}
+
+/// One byte of the first page's content stream flipped (inside the first signed range).
+fn tampered(pdf: &[u8]) -> Vec<u8> {
+    let mut out = pdf.to_vec();
+    let i = out.windows(9).position(|w| w == b"72 720 Td").unwrap();
+    out[i] ^= 0x01;
+    out
+}
+
+/// An NSS database in `dir` trusting the test root (`certutil -N`, `certutil -A`).
+fn nss_db(certutil: &Path, dir: &Path) -> PathBuf {
+    let db = dir.join("nssdb");
+    std::fs::create_dir_all(&db).unwrap();
+    let root = put(dir, "root.pem", pki().root().cert_pem());
+    let sql = format!("sql:{}", db.display());
+    let r = run(Command::new(certutil).args(["-N", "-d", &sql, "--empty-password"]));
+    assert!(r.success, "certutil -N: {r:?}");
+    let r = run(Command::new(certutil)
+        .args(["-A", "-d", &sql, "-n", "root", "-t", "CT,C,C", "-i"])
+        .arg(&root));
+    assert!(r.success, "certutil -A: {r:?}");
+    db
+}
+
+#[test]
+fn pdfsig_says_each_signature_is_valid() {
+    let pdfsig = qes_testkit::require_tool!("pdfsig");
+    let certutil = qes_testkit::require_tool!("certutil");
+    let dir = tempfile::tempdir().unwrap();
+    let db = nss_db(&certutil, dir.path());
+    let nss = format!("sql:{}", db.display());
+    for (name, pdf, count) in our_outputs() {
+        let path = put(dir.path(), name, &pdf);
+        let r = run(Command::new(&pdfsig).args(["-nssdir", &nss]).arg(&path));
+        assert_eq!(
+            r.stdout.matches("Signature is Valid.").count(),
+            count,
+            "{name}: {r:?}"
+        );
+        assert!(r.stdout.contains("ETSI.CAdES.detached"), "{name}: {r:?}");
+    }
+    // Negative control: pdfsig notices a flipped byte (it exits 0 regardless).
+    let (_, pdf, _) = our_outputs().remove(0);
+    let path = put(dir.path(), "tampered.pdf", tampered(&pdf));
+    let r = run(Command::new(&pdfsig).args(["-nssdir", &nss]).arg(&path));
+    assert!(!r.stdout.contains("Signature is Valid."), "{r:?}");
+    assert!(r.stdout.contains("Digest Mismatch."), "{r:?}");
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    let qpdf = qes_testkit::require_tool!("qpdf");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, pdf, _) in our_outputs() {
+        let path = put(dir.path(), name, &pdf);
+        let r = run(Command::new(&qpdf).arg("--check").arg(&path));
+        assert!(r.success, "{name}: {r:?}");
+        assert!(
+            r.stdout.contains("No syntax or stream encoding errors"),
+            "{name}: {r:?}"
+        );
+    }
+    // Negative control: the same output with its last cross-reference offset broken.
+    let (_, mut pdf, _) = our_outputs().remove(0);
+    let at_ = pdf.windows(9).rposition(|w| w == b"startxref").unwrap() + 10;
+    pdf[at_] = b'9';
+    let path = put(dir.path(), "broken.pdf", &pdf);
+    let r = run(Command::new(&qpdf).arg("--check").arg(&path));
+    assert!(!r.success, "{r:?}");
+}
+
+/// `pyhanko sign validate --pretty-print --trust root.pem` (revocation not checked: the
+/// test PKI publishes no CRLs/OCSP at its URLs).
+/// pyHanko refuses hybrid-reference files unless `--no-strict-syntax`.
+fn pyhanko_validate(pyhanko: &Path, dir: &Path, path: &Path, hybrid: bool) -> common::Run {
+    let root = put(dir, "root.pem", pki().root().cert_pem());
+    run(Command::new(pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+        ])
+        .args(hybrid.then_some("--no-strict-syntax"))
+        .arg("--trust")
+        .arg(&root)
+        .arg("--trust-replace")
+        .arg(path))
+}
+
+#[test]
+fn pyhanko_judges_our_signatures_valid() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, pdf, count) in our_outputs() {
+        let path = put(dir.path(), name, &pdf);
+        let r = pyhanko_validate(&pyhanko, dir.path(), &path, name == "hybrid.pdf");
+        assert!(r.success, "{name}: {r:?}");
+        assert_eq!(
+            r.stdout.matches("The signature is judged VALID.").count(),
+            count,
+            "{name}: {r:?}"
+        );
+    }
+    // Negative control: a flipped byte makes pyHanko fail (exit 1).
+    let (_, pdf, _) = our_outputs().remove(0);
+    let path = put(dir.path(), "tampered.pdf", tampered(&pdf));
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(!r.success, "{r:?}");
+    assert!(!r.stdout.contains("judged VALID"), "{r:?}");
+}
+
+#[test]
+fn we_verify_pyhanko_signed_pdfs() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let dir = tempfile::tempdir().unwrap();
+    let issued = pki().natural_person();
+    let key = put(dir.path(), "key.pem", issued.key().pkcs8_pem());
+    let cert = put(dir.path(), "cert.pem", issued.cert_pem());
+    let chain = put(dir.path(), "chain.pem", issued.chain_pem().unwrap());
+    let input = put(dir.path(), "in.pdf", minimal_pdf("pyHanko"));
+    let anchors = anchors();
+    let verifier = PadesVerifier::new(Verifier::new(&anchors, at()));
+    for (extra, expect_pades) in [(&[][..], false), (&["--use-pades"][..], true)] {
+        let out = dir.path().join(format!("pyhanko-{}.pdf", extra.len()));
+        let r = run(Command::new(&pyhanko)
+            .args(["sign", "addsig", "--field", "Sig1"])
+            .args(extra)
+            .args(["pemder", "--key"])
+            .arg(&key)
+            .arg("--cert")
+            .arg(&cert)
+            .arg("--chain")
+            .arg(&chain)
+            .arg("--no-pass")
+            .arg(&input)
+            .arg(&out));
+        assert!(r.success, "pyhanko sign addsig {extra:?}: {r:?}");
+        let pdf = std::fs::read(&out).unwrap();
+        let report = verifier.verify(&pdf).unwrap();
+        assert_eq!(report.signatures.len(), 1, "{report:#?}");
+        let s = &report.signatures[0];
+        assert_eq!(s.field, "Sig1");
+        assert!(s.intact && s.valid, "{extra:?}: {s:#?}");
+        assert_eq!(s.coverage, Some(Coverage::EntireFile));
+        assert_eq!(s.indication, Indication::TotalPassed, "{extra:?}: {s:#?}");
+        if expect_pades {
+            assert_eq!(s.level, Some(PadesLevel::BaselineB), "{s:#?}");
+        }
+        // Negative control: one flipped byte in pyHanko's signed range.
+        let s = &verifier.verify(&tampered(&pdf)).unwrap().signatures[0];
+        assert!(!s.intact);
+        assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
+    }
+}
+
+/// pyHanko signs PAdES B-T with a timestamp from a real TSA (certomancer on loopback);
+/// we verify the signature and its timestamp. The TSA stamps the wall clock, so this test
+/// validates at the current time (the test PKI is valid for years from its epoch).
+#[test]
+fn we_verify_pyhanko_b_t_with_a_real_tsa() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let Some(server) = qes_testkit::servers::TsaServer::certomancer().expect("start certomancer")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let issued = pki().natural_person();
+    let key = put(dir.path(), "key.pem", issued.key().pkcs8_pem());
+    let cert = put(dir.path(), "cert.pem", issued.cert_pem());
+    let chain = put(dir.path(), "chain.pem", issued.chain_pem().unwrap());
+    let input = put(dir.path(), "in.pdf", corpus("minimal-xref.pdf"));
+    let out = dir.path().join("b-t.pdf");
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            "Sig1",
+            "--use-pades",
+            "--timestamp-url",
+        ])
+        .arg(server.url())
+        .args(["pemder", "--key"])
+        .arg(&key)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--chain")
+        .arg(&chain)
+        .arg("--no-pass")
+        .arg(&input)
+        .arg(&out));
+    assert!(
+        r.success,
+        "pyhanko sign addsig --timestamp-url: {r:?}\n{}",
+        server.logs()
+    );
+    let pdf = std::fs::read(&out).unwrap();
+    let mut trusted = anchors();
+    trusted.push(qes_cert::parse_der(server.root_der(), qes_cert::ParseMode::Strict).unwrap());
+    let now = chrono::Utc::now();
+    let report = PadesVerifier::new(Verifier::new(&trusted, now))
+        .verify(&pdf)
+        .unwrap();
+    let s = &report.signatures[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    assert_eq!(s.level, Some(PadesLevel::BaselineT), "{s:#?}");
+    let stamp = s.signer.as_ref().unwrap().timestamp_time.unwrap();
+    assert!((now - stamp).num_minutes().abs() < 10, "{stamp}");
+    // Negative control: without the TSA's root the timestamp is not trusted, and the
+    // signature is at most B-B.
+    let report = PadesVerifier::new(Verifier::new(&anchors(), now))
+        .verify(&pdf)
+        .unwrap();
+    assert_ne!(report.signatures[0].level, Some(PadesLevel::BaselineT));
+}
+
+/// Our document timestamps: `qpdf --check` is clean, and pyHanko (whose CLI reports the
+/// signatures, not document timestamps) still judges the signature before it VALID and
+/// classes the timestamp's revision as signature maintenance.
+#[test]
+fn document_timestamps_pass_qpdf_and_pyhanko() {
+    let qpdf = qes_testkit::require_tool!("qpdf");
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let tsa = tsa();
+    let signed = PadesSigner::new(&holder())
+        .with_timestamper(&tsa)
+        .sign(&minimal_pdf("Hello"))
+        .unwrap();
+    let stamped = qes_pades::DocumentTimestamper::new(&tsa)
+        .timestamp(&signed)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = put(dir.path(), "doc-ts.pdf", &stamped);
+    let r = run(Command::new(&qpdf).arg("--check").arg(&path));
+    assert!(r.success, "{r:?}");
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(r.success, "{r:?}");
+    assert_eq!(r.stdout.matches("judged VALID").count(), 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("All modifications relate to signature maintenance"),
+        "{r:?}"
+    );
+    // Negative control: a flipped byte.
+    let path = put(dir.path(), "doc-ts-tampered.pdf", tampered(&stamped));
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(!r.success, "{r:?}");
+}
+
+/// RFC 3161 over plain HTTP/1.0 to a loopback TSA (enough for certomancer; the production
+/// client is `qes_tsp::HttpTransport`, behind a feature these tests do not build).
+struct LoopbackPost {
+    port: u16,
+    path: String,
+}
+
+impl qes_tsp::Transport for LoopbackPost {
+    fn send(&self, request: &[u8]) -> Result<Vec<u8>, qes_tsp::TspError> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port))
+            .map_err(qes_tsp::TspError::Io)?;
+        let head = format!(
+            "POST {} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/timestamp-query\r\nContent-Length: {}\r\n\r\n",
+            self.path,
+            request.len()
+        );
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(request))
+            .map_err(qes_tsp::TspError::Io)?;
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .map_err(qes_tsp::TspError::Io)?;
+        let body = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert!(answer.starts_with(b"HTTP/1.0 200") || answer.starts_with(b"HTTP/1.1 200"));
+        Ok(answer[body..].to_vec())
+    }
+}
+
+/// PAdES B-T with a token from a real TSA (certomancer on loopback): pdfsig and pyHanko
+/// (trusting the test root and the TSA's root) accept it, and we verify it at B-T.
+#[test]
+fn b_t_with_a_real_tsa_passes_pdfsig_pyhanko_and_us() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let pdfsig = qes_testkit::require_tool!("pdfsig");
+    let certutil = qes_testkit::require_tool!("certutil");
+    let Some(server) = qes_testkit::servers::TsaServer::certomancer().expect("start certomancer")
+    else {
+        return;
+    };
+    let path = server
+        .url()
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{p}"))
+        .unwrap();
+    let tsa = qes_tsp::TspClient::new(LoopbackPost {
+        port: server.port(),
+        path,
+    });
+    let now = chrono::Utc::now();
+    let pdf = PadesSigner::new(&holder())
+        .with_timestamper(&tsa)
+        .with_signing_time(now)
+        .sign(&minimal_pdf("Hello"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = put(dir.path(), "b-t-certomancer.pdf", &pdf);
+
+    let mut trusted = anchors();
+    trusted.push(qes_cert::parse_der(server.root_der(), qes_cert::ParseMode::Strict).unwrap());
+    let report = PadesVerifier::new(Verifier::new(&trusted, now))
+        .verify(&pdf)
+        .unwrap();
+    assert!(report.all_passed(), "{report:#?}");
+    assert_eq!(report.signatures[0].level, Some(PadesLevel::BaselineT));
+
+    let db = nss_db(&certutil, dir.path());
+    let r = run(Command::new(&pdfsig)
+        .args(["-nssdir", &format!("sql:{}", db.display())])
+        .arg(&file));
+    assert!(r.stdout.contains("Signature is Valid."), "{r:?}");
+
+    let tsa_root = put(dir.path(), "tsa-root.pem", server.root_pem());
+    let root = put(dir.path(), "root.pem", pki().root().cert_pem());
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+        ])
+        .arg("--trust")
+        .arg(&root)
+        .arg("--trust")
+        .arg(&tsa_root)
+        .arg("--trust-replace")
+        .arg(&file));
+    assert!(r.success, "{r:?}");
+    assert!(r.stdout.contains("The signature is judged VALID."), "{r:?}");
+    assert!(
+        r.stdout.contains("The TSA certificate is trusted."),
+        "{r:?}"
+    );
+    // Negative control: without the TSA's root, pyHanko does not trust the timestamp.
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+        ])
+        .arg("--trust")
+        .arg(&root)
+        .arg("--trust-replace")
+        .arg(&file));
+    assert!(
+        !r.stdout.contains("The TSA certificate is trusted."),
+        "{r:?}"
+    );
+}

@@ -1,0 +1,336 @@
+//! PAdES signing: the output is the input plus one incremental update whose signature
+//! dictionary, field, page and form are as ISO 32000-2 §12.8 and EN 319 142-1 require,
+//! and whose CMS verifies (through `qes-cms`) over exactly the `/ByteRange`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{anchors, at, byte_ranges, corpus, holder, minimal_pdf, tsa};
+use qes_cms::{CadesLevel, Content, Indication, SubIndication, Verifier};
+use qes_pades::pdf::{Document, Object, XrefKind};
+use qes_pades::{Error, PadesSigner};
+use qes_signer::DigestAlgorithm;
+
+/// CMS verification over the ranges, directly with qes-cms (independent of our verifier).
+fn cms_report(pdf: &[u8]) -> qes_cms::VerificationReport {
+    let [a, b, c, d] = *byte_ranges(pdf).last().unwrap();
+    assert_eq!(a, 0);
+    assert_eq!(c + d, pdf.len());
+    let hex = &pdf[b + 1..c - 1];
+    let hex = std::str::from_utf8(hex).unwrap().trim_end_matches('0');
+    let hex = if hex.len() % 2 == 1 {
+        format!("{hex}0")
+    } else {
+        hex.to_string()
+    };
+    let cms: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let mut h = DigestAlgorithm::Sha256.hasher();
+    h.update(&pdf[..b]);
+    h.update(&pdf[c..c + d]);
+    let digest = h.finish();
+    let anchors = anchors();
+    Verifier::new(&anchors, at())
+        .verify(
+            &cms,
+            Content::DetachedDigest(DigestAlgorithm::Sha256, &digest),
+        )
+        .unwrap()
+}
+
+/// The newest signature dictionary, found through the form.
+fn last_signature(pdf: &[u8]) -> (String, qes_pades::pdf::Dict) {
+    let doc = Document::open(pdf).unwrap();
+    let (_, catalog) = doc.catalog().unwrap();
+    let form = doc.resolve_dict(catalog.get("AcroForm")).unwrap().unwrap();
+    assert_eq!(form.get_int("SigFlags").unwrap() & 3, 3);
+    let fields = doc.resolve(form.get("Fields").unwrap()).unwrap();
+    let field = doc
+        .resolve_dict(fields.as_array().unwrap().last())
+        .unwrap()
+        .unwrap();
+    assert_eq!(field.get_name("FT"), Some(&b"Sig"[..]));
+    let Some(Object::String(t)) = field.get("T") else {
+        panic!()
+    };
+    let sig = doc.resolve_dict(field.get("V")).unwrap().unwrap();
+    // The widget is on the first page.
+    let (page_ref, page) = doc.first_page().unwrap();
+    assert_eq!(field.get_ref("P"), Some(page_ref));
+    let annots = doc.resolve(page.get("Annots").unwrap()).unwrap();
+    assert!(annots
+        .as_array()
+        .unwrap()
+        .contains(fields.as_array().unwrap().last().unwrap()));
+    (t.to_text(), sig)
+}
+
+#[test]
+fn b_b_on_a_generated_pdf() {
+    let input = minimal_pdf("Hello");
+    let signer = holder();
+    let out = PadesSigner::new(&signer)
+        .with_reason("Aprobat")
+        .with_location("București")
+        .with_contact_info("stefan@example.com")
+        .with_name("Ștefan Mărgărit")
+        .with_signing_time(at())
+        .sign(&input)
+        .unwrap();
+    // Incremental: the original bytes are a prefix; the version is unchanged.
+    assert_eq!(&out[..input.len()], &input[..]);
+    assert!(out.starts_with(b"%PDF-1.7"));
+
+    let doc = Document::open(&out).unwrap();
+    assert_eq!(doc.sections().len(), 2);
+    assert_eq!(doc.sections()[0].kind, XrefKind::Table);
+    // Every prior trailer entry is kept.
+    for key in ["Root", "Info", "ID"] {
+        assert_eq!(
+            doc.trailer().get(key),
+            doc.sections()[1].trailer.get(key),
+            "{key}"
+        );
+    }
+    let prev = Document::open(&input).unwrap().startxref();
+    assert_eq!(
+        doc.trailer().get_int("Prev"),
+        Some(i64::try_from(prev).unwrap())
+    );
+
+    let (name, sig) = last_signature(&out);
+    assert_eq!(name, "Signature1");
+    assert!(sig.is_type("Sig"));
+    assert_eq!(sig.get_name("Filter"), Some(&b"Adobe.PPKLite"[..]));
+    assert_eq!(sig.get_name("SubFilter"), Some(&b"ETSI.CAdES.detached"[..]));
+    let text = |k: &str| match sig.get(k) {
+        Some(Object::String(s)) => s.to_text(),
+        other => panic!("{k}: {other:?}"),
+    };
+    assert_eq!(text("Reason"), "Aprobat");
+    assert_eq!(text("Location"), "București");
+    assert_eq!(text("Name"), "Ștefan Mărgărit");
+    assert_eq!(text("M"), at().format("D:%Y%m%d%H%M%S+00'00'").to_string());
+
+    let report = cms_report(&out);
+    let s = &report.signers[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{report:#?}");
+    // PAdES: no signing-time attribute (EN 319 142-1 §5.4).
+    assert_eq!(s.signing_time, None);
+    assert!(s.timestamps.is_empty());
+    // qes-cms grades CAdES levels, which require signing-time: a PAdES signature is "CMS"
+    // there; the PAdES level is qes-pades' verifier's to report.
+    assert_eq!(s.level, CadesLevel::Cms);
+
+    // Negative control: one byte changed in the first range breaks the digest.
+    let mut tampered = out.clone();
+    let i = input.len() / 2;
+    tampered[i] ^= 0x01;
+    let report = cms_report(&tampered);
+    assert_eq!(
+        report.signers[0].sub_indication,
+        Some(SubIndication::HashFailure)
+    );
+}
+
+#[test]
+fn b_t_with_a_timestamp() {
+    let input = minimal_pdf("Hello B-T");
+    let signer = holder();
+    let tsa = tsa();
+    let out = PadesSigner::new(&signer)
+        .with_timestamper(&tsa)
+        .sign(&input)
+        .unwrap();
+    let report = cms_report(&out);
+    let s = &report.signers[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{report:#?}");
+    assert_eq!(s.timestamps.len(), 1);
+    assert_eq!(s.timestamps[0].indication, Indication::TotalPassed);
+    assert_eq!(s.timestamp_time, Some(at()));
+    // Without a timestamper: no timestamp (control).
+    let plain = PadesSigner::new(&signer).sign(&input).unwrap();
+    assert!(cms_report(&plain).signers[0].timestamps.is_empty());
+}
+
+#[test]
+fn corpus_files_classic_stream_hybrid_objstm_and_signed() {
+    let signer = holder();
+    for (name, kind) in [
+        ("minimal.pdf", XrefKind::Table),
+        ("minimal-two-pages.pdf", XrefKind::Table),
+        ("minimal-with-field.pdf", XrefKind::Table),
+        ("minimal-xref.pdf", XrefKind::Stream),
+        ("minimal-hybrid-xref.pdf", XrefKind::Table),
+        ("uncompressed-objstream-sample.pdf", XrefKind::Stream),
+        ("minimal-two-fields-signed-twice.pdf", XrefKind::Stream),
+        ("minimal-signed-twice-second-created.pdf", XrefKind::Stream),
+    ] {
+        let input = corpus(name);
+        let before = Document::open(&input).unwrap();
+        let out = PadesSigner::new(&signer)
+            .sign(&input)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&out[..input.len()], &input[..], "{name}");
+        let doc = Document::open(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(doc.sections().len(), before.sections().len() + 1, "{name}");
+        if before.sections()[0].kind == XrefKind::Stream {
+            assert_eq!(doc.sections()[0].kind, XrefKind::Stream, "{name}");
+        } else {
+            assert_eq!(doc.sections()[0].kind, XrefKind::Table, "{name}");
+        }
+        assert_eq!(doc.sections()[0].kind, kind, "{name}");
+        assert_eq!(
+            doc.trailer().get("Root"),
+            before.trailer().get("Root"),
+            "{name}"
+        );
+        let (field, _) = last_signature(&out);
+        assert!(field.starts_with("Signature"), "{name}: {field}");
+        let report = cms_report(&out);
+        assert_eq!(
+            report.signers[0].indication,
+            Indication::TotalPassed,
+            "{name}: {report:#?}"
+        );
+    }
+}
+
+#[test]
+fn field_names() {
+    let signer = holder();
+    let once = PadesSigner::new(&signer)
+        .with_field_name("Semnatura")
+        .sign(&minimal_pdf("x"))
+        .unwrap();
+    assert_eq!(last_signature(&once).0, "Semnatura");
+    // Signing twice: the second field gets a new name, the first signature stays intact.
+    let twice = PadesSigner::new(&signer).sign(&once).unwrap();
+    assert_eq!(last_signature(&twice).0, "Signature1");
+    let ranges = byte_ranges(&twice);
+    assert_eq!(ranges.len(), 2);
+    assert_eq!(ranges[0], byte_ranges(&once)[0]);
+    assert!(matches!(
+        PadesSigner::new(&signer)
+            .with_field_name("Semnatura")
+            .sign(&once),
+        Err(Error::FieldExists(n)) if n == "Semnatura"
+    ));
+}
+
+#[test]
+fn too_small_a_reservation_is_an_error_not_a_broken_file() {
+    let signer = holder();
+    let input = minimal_pdf("x");
+    assert!(matches!(
+        PadesSigner::new(&signer)
+            .with_reserved_contents(100)
+            .sign(&input),
+        Err(Error::ContentsTooSmall { reserved: 100, .. })
+    ));
+    // The estimate always fits (control), also with a timestamp.
+    let tsa = tsa();
+    let s = PadesSigner::new(&signer).with_timestamper(&tsa);
+    assert!(s.reserved_contents() > 12 * 1024);
+    assert!(s.sign(&input).is_ok());
+}
+
+#[test]
+fn encrypted_and_broken_inputs_are_refused() {
+    let signer = holder();
+    assert!(matches!(
+        PadesSigner::new(&signer).sign(b"not a pdf"),
+        Err(Error::NoStartXref)
+    ));
+    let input = minimal_pdf("x");
+    let at = input
+        .windows(11)
+        .rposition(|w| w == b"/Root 1 0 R")
+        .unwrap();
+    let mut encrypted = input[..at].to_vec();
+    encrypted.extend_from_slice(b"/Encrypt 6 0 R ");
+    encrypted.extend_from_slice(&input[at..]);
+    assert!(matches!(
+        PadesSigner::new(&signer).sign(&encrypted),
+        Err(Error::Encrypted)
+    ));
+}
+
+#[test]
+fn streaming_output_is_the_same_file() {
+    let signer = holder();
+    let input = corpus("minimal-xref.pdf");
+    let s = PadesSigner::new(&signer).with_signing_time(at());
+    let whole = s.sign(&input).unwrap();
+    let update = s.sign_update(&input).unwrap();
+    let mut streamed = Vec::new();
+    s.sign_to(&input, &mut streamed).unwrap();
+    // RSA PKCS#1 v1.5 is deterministic and nothing else varies: all three agree.
+    assert_eq!(&whole[input.len()..], &update[..]);
+    assert_eq!(streamed, whole);
+    // A different signing time gives a different update (control).
+    let later = PadesSigner::new(&signer)
+        .with_signing_time(at() + chrono::Duration::seconds(1))
+        .sign_update(&input)
+        .unwrap();
+    assert_ne!(later, update);
+}
+
+#[test]
+fn an_existing_empty_signature_field_is_signed_in_place() {
+    let signer = holder();
+    let input = corpus("minimal-with-field.pdf");
+    let out = PadesSigner::new(&signer)
+        .with_field_name("Sig1")
+        .sign(&input)
+        .unwrap();
+    let doc = Document::open(&out).unwrap();
+    let (_, catalog) = doc.catalog().unwrap();
+    let form = doc.resolve_dict(catalog.get("AcroForm")).unwrap().unwrap();
+    let fields = doc.resolve(form.get("Fields").unwrap()).unwrap();
+    // Still one field, now with a value; its widget keeps its visible rectangle.
+    assert_eq!(fields.as_array().unwrap().len(), 1);
+    let field = doc
+        .resolve_dict(fields.as_array().unwrap().first())
+        .unwrap()
+        .unwrap();
+    assert!(field.get_ref("V").is_some());
+    assert_eq!(
+        field.get("Rect").unwrap().as_array().unwrap()[2],
+        Object::Integer(290)
+    );
+    assert_eq!(
+        cms_report(&out).signers[0].indication,
+        Indication::TotalPassed
+    );
+    // Control: without the name, a new field is added beside it.
+    let beside = PadesSigner::new(&signer).sign(&input).unwrap();
+    let (name, _) = last_signature(&beside);
+    assert_eq!(name, "Signature1");
+    // The field is now signed: naming it again is refused.
+    assert!(matches!(
+        PadesSigner::new(&signer).with_field_name("Sig1").sign(&out),
+        Err(Error::FieldExists(n)) if n == "Sig1"
+    ));
+}
+
+#[test]
+fn a_document_certified_with_no_changes_is_not_signed() {
+    let signer = holder();
+    // pyHanko's certified file: DocMDP P=1 through indirect /Reference and /TransformParams.
+    assert!(matches!(
+        PadesSigner::new(&signer).sign(&corpus("certified-with-indirect-refs-in-dir.pdf")),
+        Err(Error::NoChangesAllowed)
+    ));
+    // Control: a document with approval signatures only can be signed again.
+    assert!(PadesSigner::new(&signer)
+        .sign(&corpus("minimal-two-fields-signed-twice.pdf"))
+        .is_ok());
+}
