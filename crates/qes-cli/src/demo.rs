@@ -164,7 +164,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         && !signed.tampered_accepted;
     println!(
         "\n{} the holder certificate is {}qualified with its key on a QSCD, its path is {}, the revoked twin is {}, \
-         the B-T signature is {} and its tampered copy is {}.",
+         the B-T signatures (CAdES and PAdES) are {} and their tampered copies are {}.",
         if ok { "Done:" } else { "Unexpected:" },
         if qualified { "" } else { "NOT " },
         if verdict.valid { "valid" } else { "INVALID" },
@@ -279,10 +279,102 @@ fn sign_document(
     println!("\n7. Verifying it over a copy with one word changed");
     let tampered = verify(text.replace("corecte", "incorecte").as_bytes())?;
     print!("{}", verify_cms::render(&tampered));
+
+    println!(
+        "\n8. Signing a PDF as the holder: PAdES B-T, an incremental update (ETSI EN 319 142-1)"
+    );
+    let pdf_path = dir.join("declaration.pdf");
+    let pdf = one_page_pdf("Declaratie pe propria raspundere - qes demo");
+    write(&pdf_path, &pdf)?;
+    let signed_pdf = qes_pades::PadesSigner::new(&holder)
+        .with_signing_time(now)
+        .with_reason("Declaratie")
+        .with_location("Bucuresti")
+        .with_timestamper(timestamper)
+        .sign(&pdf)
+        .map_err(|source| CliError::Pdf {
+            path: pdf_path.clone(),
+            source: Box::new(source),
+        })?;
+    let signed_path = dir.join("declaration-signed.pdf");
+    write(&signed_path, &signed_pdf)?;
+    println!(
+        "   signed {} → {} (the original {} bytes unchanged, {} appended)",
+        pdf_path.display(),
+        signed_path.display(),
+        pdf.len(),
+        signed_pdf.len() - pdf.len()
+    );
+    let pades = |bytes: &[u8]| {
+        qes_pades::PadesVerifier::new(verifier.clone())
+            .verify(bytes)
+            .map_err(|source| CliError::Pdf {
+                path: signed_path.clone(),
+                source: Box::new(source),
+            })
+    };
+    println!(
+        "\n9. Verifying the signed PDF (qes verify {})",
+        signed_path.display()
+    );
+    let pdf_report = pades(&signed_pdf)?;
+    print!("{}", crate::pdf_cmd::render(&pdf_report));
+    println!("\n10. Verifying a copy with one signed byte changed (in the page's text)");
+    let mut tampered_pdf = signed_pdf.clone();
+    if let Some(at) = find(&tampered_pdf, b"qes demo") {
+        if let Some(byte) = tampered_pdf.get_mut(at) {
+            *byte = b'Q';
+        }
+    }
+    let tampered_pdf_report = pades(&tampered_pdf)?;
+    print!("{}", crate::pdf_cmd::render(&tampered_pdf_report));
     Ok(Signed {
-        intact: report.all_passed(),
-        tampered_accepted: tampered.all_passed(),
+        intact: report.all_passed() && pdf_report.all_passed(),
+        tampered_accepted: tampered.all_passed() || tampered_pdf_report.all_passed(),
     })
+}
+
+/// The first position of `needle` in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A one-page PDF 1.7 with `text` in Helvetica and a classic cross-reference table.
+fn one_page_pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {

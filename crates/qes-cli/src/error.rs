@@ -41,6 +41,15 @@ pub enum CliError {
         #[source]
         source: Box<qes_cms::Error>,
     },
+    /// Signing, timestamping or reading a PDF failed.
+    #[error("{path}: {source}")]
+    Pdf {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<qes_pades::Error>,
+    },
     /// Talking to a TSA or reading its answer failed.
     #[error("{what}: {source}")]
     Tsp {

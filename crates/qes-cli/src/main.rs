@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod files;
 mod keys;
+mod pdf_cmd;
 mod sign_cms;
 mod tsp_cmd;
 mod verify_cms;
@@ -36,8 +37,11 @@ enum Command {
     /// Sign a file.
     #[command(subcommand)]
     Sign(SignCommand),
-    /// Verify a CMS / CAdES signature (.p7s): exit 0 when every signature is TOTAL-PASSED.
+    /// Verify a CAdES .p7s or every signature of a PDF: exit 0 when all are TOTAL-PASSED.
     Verify(verify_cms::VerifyArgs),
+    /// Add a document timestamp.
+    #[command(subcommand)]
+    Timestamp(TimestampCommand),
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
@@ -50,6 +54,14 @@ enum Command {
 enum SignCommand {
     /// A CAdES baseline .p7s (B-B; B-T with --tsa), attached or detached.
     Cms(sign_cms::SignCmsArgs),
+    /// A PAdES baseline signature (B-B; B-T with --tsa) as an incremental update.
+    Pdf(pdf_cmd::SignPdfArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TimestampCommand {
+    /// A PDF document timestamp (/DocTimeStamp, ETSI.RFC3161) as an incremental update.
+    Pdf(pdf_cmd::TimestampPdfArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +86,8 @@ fn main() -> ExitCode {
         Command::Cert(CertCommand::Inspect(args)) => cert_inspect::run(&args),
         Command::Cert(CertCommand::Verify(args)) => cert_verify::run(&args),
         Command::Sign(SignCommand::Cms(args)) => sign_cms::run(&args),
+        Command::Sign(SignCommand::Pdf(args)) => pdf_cmd::sign(&args),
+        Command::Timestamp(TimestampCommand::Pdf(args)) => pdf_cmd::timestamp(&args),
         Command::Verify(args) => verify_cms::run(&args),
         Command::Tsp(TspCommand::Query(args)) => tsp_cmd::query(&args),
         Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),

@@ -13,7 +13,7 @@ use crate::files;
 /// Arguments of `qes verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// The signature file (.p7s, DER or BER).
+    /// The signature file: a .p7s (DER or BER) or a signed PDF.
     pub file: PathBuf,
     /// The signed content, for a detached signature (read in one streaming pass).
     #[arg(long, value_name = "FILE")]
@@ -57,6 +57,14 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         .with_crls(crls)
         .with_revocation(revocation);
     let signature = files::read(&args.file)?;
+    if crate::pdf_cmd::is_pdf(&signature) {
+        if args.content.is_some() {
+            return Err(CliError::Usage(
+                "--content is for detached .p7s files; a PDF signs itself".into(),
+            ));
+        }
+        return crate::pdf_cmd::verify(&args.file, &signature, verifier, args.json);
+    }
     let cms_err = |source| CliError::Cms {
         path: args.file.clone(),
         source: Box::new(source),

@@ -52,6 +52,8 @@ fn help_everywhere() {
         &["cert", "verify", "--help"],
         &["demo", "--help"],
         &["sign", "cms", "--help"],
+        &["sign", "pdf", "--help"],
+        &["timestamp", "pdf", "--help"],
         &["verify", "--help"],
         &["tsp", "query", "--help"],
         &["tsp", "verify", "--help"],
@@ -503,4 +505,112 @@ fn sign_verify_and_tsp_against_a_real_tsa() {
     let o = qes(&["tsp", "query", &doc, "--tsa", "http://127.0.0.1:9/tsa"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
+/// A one-page PDF with a classic cross-reference table.
+fn minimal_pdf() -> Vec<u8> {
+    let body = "%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+                2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+                3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\n";
+    let offsets = [
+        9,
+        body.find("2 0 obj").unwrap(),
+        body.find("3 0 obj").unwrap(),
+    ];
+    let mut pdf = format!("{body}xref\n0 4\n0000000000 65535 f\r\n");
+    for off in offsets {
+        pdf += &format!("{off:010} 00000 n\r\n");
+    }
+    pdf += &format!(
+        "trailer << /Size 4 /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n",
+        body.len()
+    );
+    pdf.into_bytes()
+}
+
+#[test]
+fn sign_pdf_verify_and_timestamp_pdf() {
+    let dir = pki_dir();
+    let d = dir.path();
+    let pdf = p(d, "contract.pdf");
+    std::fs::write(&pdf, minimal_pdf()).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    let root = p(d, "root-ca.pem");
+
+    let o = qes_with_password(&[
+        "sign",
+        "pdf",
+        &pdf,
+        "--key",
+        &p(d, "natural-person.p12"),
+        "--reason",
+        "Aprobat",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let signed = p(d, "contract-signed.pdf");
+    let signed_bytes = std::fs::read(&signed).unwrap();
+    assert!(
+        signed_bytes.starts_with(&minimal_pdf()),
+        "an incremental update"
+    );
+    let o = qes(&["verify", &signed, "--trust", &root, "--at", &now, "--json"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        json["signatures"][0]["indication"], "TOTAL-PASSED",
+        "{json:#}"
+    );
+    assert_eq!(json["signatures"][0]["coverage"], "ENTIRE_FILE", "{json:#}");
+
+    // One changed signed byte (the MediaBox): exit 1.
+    let tampered = p(d, "tampered.pdf");
+    let mut bytes = signed_bytes.clone();
+    let at = bytes.windows(3).position(|w| w == b"612").unwrap();
+    bytes[at] = b'7';
+    std::fs::write(&tampered, &bytes).unwrap();
+    let o = qes(&["verify", &tampered, "--trust", &root, "--at", &now]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("HASH_FAILURE"), "{}", stdout(&o));
+    // --content makes no sense for a PDF; a PDF that is not one is exit 2.
+    let o = qes(&["verify", &signed, "--content", &pdf, "--trust", &root]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = qes_with_password(&[
+        "sign",
+        "pdf",
+        &p(d, "root-ca.pem"),
+        "--key",
+        &p(d, "natural-person.p12"),
+        "-o",
+        &p(d, "x.pdf"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+
+    // A document timestamp from a real TSA over the signed PDF; both then verify.
+    let Some(tsa) = qes_testkit::servers::TsaServer::openssl().unwrap() else {
+        return;
+    };
+    let stamped = p(d, "contract-stamped.pdf");
+    let o = qes(&[
+        "timestamp",
+        "pdf",
+        &signed,
+        "--tsa",
+        tsa.url(),
+        "-o",
+        &stamped,
+    ]);
+    assert!(o.status.success(), "{}\n{}", stderr(&o), tsa.logs());
+    let o = qes(&["verify", &stamped, "--trust", &root, "--at", &now, "--json"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["signatures"].as_array().unwrap().len(), 2, "{json:#}");
+    assert_eq!(
+        json["signatures"][0]["coverage"], "ENTIRE_REVISION",
+        "{json:#}"
+    );
+    assert_eq!(
+        json["signatures"][1]["kind"], "document-timestamp",
+        "{json:#}"
+    );
 }

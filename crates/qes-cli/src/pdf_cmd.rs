@@ -1,0 +1,207 @@
+//! `qes sign pdf`, `qes timestamp pdf`, and the PDF side of `qes verify`: PAdES B-B / B-T
+//! signatures and document timestamps as incremental updates, verified per signature.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use qes_cms::Verifier;
+use qes_pades::{DocumentTimestamper, PadesSigner, PadesVerifier, PdfReport, SignatureReport};
+
+use crate::error::CliError;
+use crate::files;
+use crate::keys::{self, KeyArgs};
+
+/// Arguments of `qes sign pdf`.
+#[derive(Debug, clap::Args)]
+pub struct SignPdfArgs {
+    /// The PDF to sign (never modified; the output starts with its exact bytes).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// An RFC 3161 timestamp authority URL: adds a signature timestamp (PAdES B-T).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// The signature field: an existing empty one is signed in place, else one is created.
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+    /// /Reason.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// /Location.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// /ContactInfo.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Output file (default: <file> with `-signed.pdf`). Written atomically; never the input.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `qes timestamp pdf`.
+#[derive(Debug, clap::Args)]
+pub struct TimestampPdfArgs {
+    /// The PDF to timestamp (never modified).
+    pub file: PathBuf,
+    /// The RFC 3161 timestamp authority URL.
+    #[arg(long, value_name = "URL")]
+    pub tsa: String,
+    /// Output file (default: <file> with `-timestamped.pdf`). Written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn default_output(input: &Path, suffix: &str) -> PathBuf {
+    let stem = input.file_stem().unwrap_or_default().to_string_lossy();
+    input.with_file_name(format!("{stem}-{suffix}.pdf"))
+}
+
+fn pdf_err(path: &Path) -> impl Fn(qes_pades::Error) -> CliError + '_ {
+    move |source| CliError::Pdf {
+        path: path.to_path_buf(),
+        source: Box::new(source),
+    }
+}
+
+/// Run `qes sign pdf`.
+pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
+    let signer = keys::load(&args.key)?;
+    let input = files::read(&args.file)?;
+    let tsa = args
+        .tsa
+        .as_deref()
+        .map(crate::tsp_cmd::http_timestamper)
+        .transpose()?;
+    let mut builder = PadesSigner::new(&signer).with_signing_time(chrono::Utc::now());
+    if let Some(tsa) = &tsa {
+        builder = builder.with_timestamper(tsa);
+    }
+    if let Some(field) = &args.field {
+        builder = builder.with_field_name(field.clone());
+    }
+    if let Some(reason) = &args.reason {
+        builder = builder.with_reason(reason.clone());
+    }
+    if let Some(location) = &args.location {
+        builder = builder.with_location(location.clone());
+    }
+    if let Some(contact) = &args.contact {
+        builder = builder.with_contact_info(contact.clone());
+    }
+    let signed = builder.sign(&input).map_err(pdf_err(&args.file))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.file, "signed"));
+    files::write_atomic(&output, &signed, &[&args.file])?;
+    println!(
+        "signed {} → {} (PAdES {}, incremental update of {} bytes)",
+        args.file.display(),
+        output.display(),
+        if tsa.is_some() { "B-T" } else { "B-B" },
+        signed.len().saturating_sub(input.len())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `qes timestamp pdf`.
+pub fn timestamp(args: &TimestampPdfArgs) -> Result<ExitCode, CliError> {
+    let input = files::read(&args.file)?;
+    let tsa = crate::tsp_cmd::http_timestamper(&args.tsa)?;
+    let stamped = DocumentTimestamper::new(&tsa)
+        .timestamp(&input)
+        .map_err(pdf_err(&args.file))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.file, "timestamped"));
+    files::write_atomic(&output, &stamped, &[&args.file])?;
+    println!(
+        "document timestamp by {} added: {} → {}",
+        args.tsa,
+        args.file.display(),
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `bytes` look like a PDF (`%PDF-` within the first 1024 bytes, ISO 32000-2 §7.5.2).
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(1024 + 5)).unwrap_or_default();
+    head.windows(5).any(|w| w == b"%PDF-")
+}
+
+/// `qes verify` of a PDF: every signature and document timestamp; exit 0 when all pass.
+pub fn verify(
+    path: &Path,
+    pdf: &[u8],
+    cms: Verifier<'_>,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let report = PadesVerifier::new(cms).verify(pdf).map_err(pdf_err(path))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The human-readable report of a PDF.
+pub fn render(report: &PdfReport) -> String {
+    let mut out = format!("{} signature(s) in the PDF\n", report.signatures.len());
+    for (i, s) in report.signatures.iter().enumerate() {
+        render_signature(&mut out, i, s);
+    }
+    out.push_str(if report.all_passed() {
+        "RESULT: every signature is TOTAL-PASSED\n"
+    } else {
+        "RESULT: not every signature is TOTAL-PASSED\n"
+    });
+    out
+}
+
+fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
+    let sub = s
+        .sub_indication
+        .map(|x| format!(" / {x}"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "[{i}] field {:?} ({:?}): {}{sub}\n",
+        s.field, s.kind, s.indication
+    ));
+    out.push_str(&format!(
+        "    intact {}, valid {}, coverage {}, level {}\n",
+        s.intact,
+        s.valid,
+        s.coverage.map_or("-".to_owned(), |c| format!("{c:?}")),
+        s.level.map_or("-".to_owned(), |l| format!("{l:?}")),
+    ));
+    if let Some(problem) = s.byte_range_problem {
+        out.push_str(&format!("    ByteRange: {problem}\n"));
+    }
+    if let Some(problem) = &s.problem {
+        out.push_str(&format!("    problem: {problem}\n"));
+    }
+    if let Some(level) = s.certification {
+        out.push_str(&format!("    certification signature, DocMDP {level:?}\n"));
+    }
+    if let Some(signer) = &s.signer {
+        let who = signer
+            .signer
+            .as_ref()
+            .map_or("unknown signer", |id| id.subject.as_str());
+        out.push_str(&format!("    signer {who}\n"));
+        if let Some(t) = signer.timestamp_time {
+            out.push_str(&format!("    timestamped at {t} (proof of existence)\n"));
+        }
+        crate::verify_cms::render_checks(out, "    ", &signer.checks);
+    }
+    if let Some(token) = &s.timestamp {
+        out.push_str(&crate::tsp_cmd::render(token));
+    }
+}
