@@ -166,6 +166,13 @@ pub enum Outcome {
     NotChecked(String),
 }
 
+impl Outcome {
+    /// Whether the step passed (with or without a note).
+    pub fn passed(&self) -> bool {
+        matches!(self, Self::Passed | Self::PassedWithNote(_))
+    }
+}
+
 /// One check in a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {

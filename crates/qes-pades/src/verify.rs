@@ -9,7 +9,7 @@ use crate::report::{
     ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureKind, SignatureReport,
 };
 use crate::{Error, Result};
-use qes_cms::{Content, Indication, Outcome, Step, SubIndication, Verifier};
+use qes_cms::{Content, Indication, Step, SubIndication, Verifier};
 use qes_signer::DigestAlgorithm;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -170,7 +170,7 @@ impl<'a> PadesVerifier<'a> {
             signer
                 .checks
                 .iter()
-                .any(|c| c.step == step && c.outcome == Outcome::Passed)
+                .any(|c| c.step == step && c.outcome.passed())
         };
         report.intact = passed(Step::MessageDigest);
         report.valid = report.intact && passed(Step::SignatureValue);
@@ -230,7 +230,7 @@ impl<'a> PadesVerifier<'a> {
         let passed = |step: Step| {
             ts.checks
                 .iter()
-                .any(|c| c.step == step && c.outcome == Outcome::Passed)
+                .any(|c| c.step == step && c.outcome.passed())
         };
         report.intact = passed(Step::TimestampContent);
         report.valid = report.intact && passed(Step::SignatureValue);

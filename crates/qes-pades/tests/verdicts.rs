@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use qes_cert::{parse_pem, Certificate, Limits, ParseMode};
-use qes_cms::{Indication, Outcome, Step, Verifier};
+use qes_cms::{Indication, Step, Verifier};
 use qes_pades::{Coverage, PadesVerifier, SignatureReport};
 use qes_signer::DigestAlgorithm;
 use serde_json::Value;
@@ -54,7 +54,7 @@ fn trusted(s: &SignatureReport) -> bool {
     s.signer.as_ref().is_some_and(|r| {
         r.checks
             .iter()
-            .any(|c| c.step == Step::CertificatePath && c.outcome == Outcome::Passed)
+            .any(|c| c.step == Step::CertificatePath && c.outcome.passed())
     })
 }
 
