@@ -7,9 +7,11 @@
 //! | [`cert`] | `qes-cert` |
 //! | [`signer`] | `qes-signer` |
 //! | [`cms`] | `qes-cms` |
+//! | [`pades`] | `qes-pades` |
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
 
 pub use qes_cert as cert;
 pub use qes_cms as cms;
+pub use qes_pades as pades;
 pub use qes_signer as signer;
 pub use qes_tsp as tsp;
