@@ -22,52 +22,6 @@ use qes::pades::{PadesSigner, PadesVerifier};
 use qes::signer::SoftwareSigner;
 use qes_testkit::{TestPki, PKCS12_PASSWORD};
 
-/// A one-page PDF whose second object is a stream of `payload` bytes (an embedded file's
-/// worth of data), with a classic cross-reference table.
-fn pdf_of_size(payload: usize) -> Vec<u8> {
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    let mut object = |pdf: &mut Vec<u8>, body: &[u8]| {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
-        pdf.extend_from_slice(body);
-        pdf.extend_from_slice(b"\nendobj\n");
-    };
-    object(&mut pdf, b"<< /Type /Catalog /Pages 2 0 R >>");
-    object(&mut pdf, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    object(
-        &mut pdf,
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    );
-    let data: Vec<u8> = (0..payload)
-        .map(|i| {
-            u32::try_from(i % 65_521)
-                .unwrap()
-                .wrapping_mul(2_654_435_761)
-                .to_be_bytes()[0]
-        })
-        .collect();
-    let mut stream = format!("<< /Length {payload} >>\nstream\n").into_bytes();
-    stream.extend_from_slice(&data);
-    stream.extend_from_slice(b"\nendstream");
-    object(&mut pdf, &stream);
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", offsets.len() + 1).as_bytes(),
-    );
-    for offset in &offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            offsets.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
-
 fn pades(c: &mut Criterion) {
     use sha2::Digest as _;
     let pki = TestPki::shared();
@@ -82,7 +36,7 @@ fn pades(c: &mut Criterion) {
         ("pades_10mb", 10 * 1024 * 1024),
         ("pades_100mb", 100 * 1024 * 1024),
     ] {
-        let input = pdf_of_size(size);
+        let input = qes_testkit::pdf::one_page("qes bench", size);
         let signed = PadesSigner::new(&signer)
             .with_signing_time(at)
             .sign(&input)

@@ -284,7 +284,7 @@ fn sign_document(
         "\n8. Signing a PDF as the holder: PAdES B-T, an incremental update (ETSI EN 319 142-1)"
     );
     let pdf_path = dir.join("declaration.pdf");
-    let pdf = one_page_pdf("Declaratie pe propria raspundere - qes demo");
+    let pdf = qes_testkit::pdf::one_page("Declaratie pe propria raspundere - qes demo", 0);
     write(&pdf_path, &pdf)?;
     let signed_pdf = qes_pades::PadesSigner::new(&holder)
         .with_signing_time(now)
@@ -337,44 +337,6 @@ fn sign_document(
 /// The first position of `needle` in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A one-page PDF 1.7 with `text` in Helvetica and a classic cross-reference table.
-fn one_page_pdf(text: &str) -> Vec<u8> {
-    let content = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-         /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_owned(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-    ];
-    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {

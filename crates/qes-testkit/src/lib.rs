@@ -20,6 +20,7 @@ mod error;
 pub mod interop;
 mod key;
 pub mod oid;
+pub mod pdf;
 mod pkcs12;
 mod pki;
 mod profile;
