@@ -78,7 +78,21 @@ pub fn parse_mode(lenient: bool) -> ParseMode {
 /// so a reader never sees half a file and a failure leaves no partial output. Refuses to
 /// overwrite any of `inputs` (an input is never modified).
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), CliError> {
-    use std::io::Write as _;
+    write_atomic_with(path, inputs, |out| {
+        out.write_all(bytes).map_err(|source| CliError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// As [`write_atomic`], with the content streamed by `write` into the temporary file (a large
+/// output is never held in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    inputs: &[&Path],
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let io = |source| CliError::Io {
         path: path.to_path_buf(),
         source,
@@ -98,8 +112,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), C
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    temp.write_all(bytes).map_err(io)?;
+    let temp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    let mut buffered = std::io::BufWriter::new(temp);
+    write(&mut buffered)?;
+    let temp = buffered.into_inner().map_err(|e| io(e.into_error()))?;
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(path).map_err(|e| io(e.error))?;
     Ok(())

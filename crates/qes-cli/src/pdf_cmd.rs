@@ -88,18 +88,22 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     if let Some(contact) = &args.contact {
         builder = builder.with_contact_info(contact.clone());
     }
-    let signed = builder.sign(&input).map_err(pdf_err(&args.file))?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.file, "signed"));
-    files::write_atomic(&output, &signed, &[&args.file])?;
+    // The signed file streams into the output: the input plus the update, never both in
+    // memory.
+    files::write_atomic_with(&output, &[&args.file], |out| {
+        builder.sign_to(&input, out).map_err(pdf_err(&args.file))
+    })?;
+    let written = std::fs::metadata(&output).map_or(0, |m| m.len());
     println!(
         "signed {} → {} (PAdES {}, incremental update of {} bytes)",
         args.file.display(),
         output.display(),
         if tsa.is_some() { "B-T" } else { "B-B" },
-        signed.len().saturating_sub(input.len())
+        written.saturating_sub(u64::try_from(input.len()).unwrap_or(u64::MAX))
     );
     Ok(ExitCode::SUCCESS)
 }
