@@ -57,8 +57,9 @@ impl<'a> Document<'a> {
     /// [`Error::NoStartXref`], [`Error::Xref`], [`Error::Syntax`], [`Error::Limit`] or
     /// [`Error::Filter`] for a file whose cross-reference data cannot be read.
     pub fn open_with_limits(bytes: &'a [u8], limits: Limits) -> Result<Self> {
-        let startxref = xref::find_startxref(bytes)?;
-        let sections = xref::read_chain(bytes, startxref, &limits)?;
+        let declared = xref::find_startxref(bytes)?;
+        let sections = xref::read_chain(bytes, declared, &limits)?;
+        let startxref = sections.first().map_or(declared, |s| s.offset);
         let entries = xref::merge(&sections);
         if entries.len() > limits.max_objects {
             return Err(Error::Limit {
@@ -87,7 +88,8 @@ impl<'a> Document<'a> {
         &self.limits
     }
 
-    /// The offset the last `startxref` gives: the newest section.
+    /// Where the newest section is: what the last `startxref` gives, corrected when it is
+    /// off by a byte or two (an update's `/Prev` points here).
     pub fn startxref(&self) -> usize {
         self.startxref
     }

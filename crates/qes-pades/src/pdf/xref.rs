@@ -45,7 +45,8 @@ pub enum XrefKind {
 /// One cross-reference section: one revision of the document (§7.5.6).
 #[derive(Clone, Debug, PartialEq)]
 pub struct XrefSection {
-    /// Where the section starts (what `startxref` or `/Prev` points at).
+    /// Where the section starts: what `startxref` or `/Prev` points at, or where it was
+    /// found when that is off by a byte or two.
     pub offset: usize,
     /// How it is written.
     pub kind: XrefKind,
@@ -129,7 +130,7 @@ fn read_section(
                 let candidates = [offset.checked_sub(delta), offset.checked_add(delta)];
                 for c in candidates.into_iter().flatten() {
                     if let Ok(s) = read_section_exact(bytes, c, limits, seen) {
-                        return Ok(XrefSection { offset, ..s });
+                        return Ok(s);
                     }
                 }
             }
@@ -150,7 +151,11 @@ fn read_section_exact(
             reason: "offset beyond the end of the file",
         });
     }
+    // White space before the keyword or object is tolerated; the section is where the
+    // keyword or object starts.
     let mut p = Parser::new(bytes, offset, limits);
+    p.skip_ws();
+    let offset = p.pos();
     if p.eat_keyword(b"xref") {
         let (entries, trailer) = read_table(&mut p, offset, limits)?;
         let Some(stm) = trailer.get_int("XRefStm") else {
