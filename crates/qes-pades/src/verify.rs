@@ -20,8 +20,8 @@ const PKCS7_DETACHED: &[u8] = b"adbe.pkcs7.detached";
 /// `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
 const RFC3161: &[u8] = b"ETSI.RFC3161";
 
-/// Most signature fields examined in one document.
-pub const MAX_SIGNATURE_FIELDS: usize = 1024;
+/// Most form fields (indirect field objects, signature or not) examined in one document.
+pub const MAX_SIGNATURE_FIELDS: usize = 1 << 16;
 
 /// Verifies every signature of a PDF with a configured [`qes_cms::Verifier`] (trust
 /// anchors, validation time, revocation data, algorithm policy).
@@ -45,7 +45,8 @@ impl<'a> PadesVerifier<'a> {
     ///
     /// # Errors
     /// Only when the document itself cannot be read ([`Error::Encrypted`], a reader error
-    /// on the cross-reference data, catalog or form). Every verdict on a signature —
+    /// on the cross-reference data, catalog or form, [`Error::Limit`] for more than
+    /// [`MAX_SIGNATURE_FIELDS`] form fields). Every verdict on a signature —
     /// ByteRange, coverage, digest, signature value, certificate — is in the report.
     pub fn verify(&self, pdf: &[u8]) -> Result<PdfReport> {
         let doc = Document::open(pdf)?;
@@ -352,8 +353,14 @@ fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
         .map(|f| (f, String::new(), None, 0))
         .collect();
     while let Some((node, parent, inherited_ft, depth)) = stack.pop() {
-        if seen.len() >= MAX_SIGNATURE_FIELDS || depth > doc.limits().max_depth {
-            break;
+        if seen.len() >= MAX_SIGNATURE_FIELDS {
+            return Err(Error::Limit {
+                what: "form fields",
+                limit: MAX_SIGNATURE_FIELDS,
+            });
+        }
+        if depth > doc.limits().max_depth {
+            continue;
         }
         if let Object::Ref(r) = node {
             if !seen.insert(r) {
