@@ -110,6 +110,8 @@ pub struct SignatureReport {
     pub signer: Option<SignerReport>,
     /// The token verification of a document timestamp.
     pub timestamp: Option<TimestampReport>,
+    /// What later revisions changed (when the ByteRange is sane).
+    pub modifications: Option<crate::Modifications>,
 }
 
 impl SignatureReport {

@@ -64,14 +64,17 @@ const STARTXREF_WINDOW: usize = 4096;
 /// # Errors
 /// [`Error::NoStartXref`] when there is no `startxref` followed by an offset.
 pub fn find_startxref(bytes: &[u8]) -> Result<usize> {
-    let from = bytes.len().saturating_sub(STARTXREF_WINDOW);
-    let tail = bytes.get(from..).unwrap_or_default();
-    let at = rfind(tail, b"startxref").ok_or(Error::NoStartXref)?;
+    startxref_before(bytes, bytes.len()).ok_or(Error::NoStartXref)
+}
+
+/// The offset the last `startxref` before `end` gives (the revision ending at `end`).
+pub(crate) fn startxref_before(bytes: &[u8], end: usize) -> Option<usize> {
+    let from = end.saturating_sub(STARTXREF_WINDOW);
+    let tail = bytes.get(from..end)?;
+    let at = rfind(tail, b"startxref")?;
     let limits = Limits::default();
     let mut p = Parser::new(bytes, from + at + b"startxref".len(), &limits);
-    p.unsigned()
-        .and_then(|v| usize::try_from(v).ok())
-        .ok_or(Error::NoStartXref)
+    p.unsigned().and_then(|v| usize::try_from(v).ok())
 }
 
 /// Every section from the one at `start` back through `/Prev` (and `/XRefStm`), newest
