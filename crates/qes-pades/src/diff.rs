@@ -9,7 +9,8 @@ use crate::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// How the revisions after a signature's own changed the document.
+/// How the revisions after a signature's own changed the document (ISO 32000-2 §7.5.6,
+/// §12.8.2.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "class", rename_all = "kebab-case")]
 #[non_exhaustive]

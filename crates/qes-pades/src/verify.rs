@@ -24,8 +24,9 @@ const RFC3161: &[u8] = b"ETSI.RFC3161";
 /// Most form fields (indirect field objects, signature or not) examined in one document.
 pub const MAX_SIGNATURE_FIELDS: usize = 1 << 16;
 
-/// Verifies every signature of a PDF with a configured [`qes_cms::Verifier`] (trust
-/// anchors, validation time, revocation data, algorithm policy).
+/// Verifies every signature of a PDF (ISO 32000-2 §12.8.1, §12.8.5; ETSI EN 319 142-1)
+/// with a configured [`qes_cms::Verifier`] (trust anchors, validation time, revocation data,
+/// algorithm policy).
 ///
 /// ```text
 /// PadesVerifier::new(Verifier::new(&anchors, at))
