@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(missing_docs))]
 
+mod diff;
 mod docmdp;
 mod embed;
 mod error;
@@ -10,6 +11,7 @@ mod sign;
 mod timestamp;
 mod verify;
 
+pub use diff::Modifications;
 pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};
 pub use report::{

@@ -36,7 +36,8 @@ impl std::fmt::Display for ByteRangeProblem {
     }
 }
 
-/// How much of the file a signature covers.
+/// How much of the file a signature covers, in revisions (ISO 32000-2 §7.5.6 incremental
+/// updates, §12.8.1 ByteRange).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Coverage {
@@ -74,7 +75,7 @@ pub enum SignatureKind {
     DocumentTimestamp,
 }
 
-/// The validation of one signature dictionary.
+/// The validation of one signature dictionary (ISO 32000-2 §12.8.1 Table 255).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SignatureReport {
     /// The fully qualified field name (`parent.child`).
@@ -110,6 +111,8 @@ pub struct SignatureReport {
     pub signer: Option<SignerReport>,
     /// The token verification of a document timestamp.
     pub timestamp: Option<TimestampReport>,
+    /// What later revisions changed (when the ByteRange is sane).
+    pub modifications: Option<crate::Modifications>,
 }
 
 impl SignatureReport {
@@ -119,7 +122,8 @@ impl SignatureReport {
     }
 }
 
-/// The validation of every signature of a PDF.
+/// The validation of every signature of a PDF (every signature field with a value,
+/// ISO 32000-2 §12.7.5.5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PdfReport {
     /// One report per signed signature field, in form order.

@@ -10,7 +10,7 @@ use std::io::Write;
 /// Bytes reserved in `/Contents` for a document timestamp token.
 pub const DOCUMENT_TIMESTAMP_RESERVE: usize = 16 * 1024;
 
-/// Adds a document timestamp to a PDF.
+/// Adds a document timestamp to a PDF (ISO 32000-2 §12.8.5; ETSI EN 319 142-1 §5.4.3).
 ///
 /// ```text
 /// DocumentTimestamper::new(&tsa)            any qes_cms::Timestamper (qes-tsp's TspClient)

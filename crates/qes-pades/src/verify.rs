@@ -3,15 +3,16 @@
 //! against the file and its own `/Contents`, the coverage determined, and the CMS verified
 //! by `qes-cms` over the two ranges, read in one streaming pass.
 
+use crate::diff::{self, Modifications};
 use crate::docmdp;
-use crate::pdf::{find, Dict, Document, Object, PdfString};
+use crate::pdf::{find, startxref_before, Dict, Document, Object, PdfString};
 use crate::report::{
     ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureKind, SignatureReport,
 };
 use crate::{Error, Result};
 use qes_cms::{Content, Indication, Step, SubIndication, Verifier};
 use qes_signer::DigestAlgorithm;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
 /// `/SubFilter` values verified as CMS detached over the ByteRange.
@@ -20,11 +21,12 @@ const PKCS7_DETACHED: &[u8] = b"adbe.pkcs7.detached";
 /// `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
 const RFC3161: &[u8] = b"ETSI.RFC3161";
 
-/// Most signature fields examined in one document.
-pub const MAX_SIGNATURE_FIELDS: usize = 1024;
+/// Most form fields (indirect field objects, signature or not) examined in one document.
+pub const MAX_SIGNATURE_FIELDS: usize = 1 << 16;
 
-/// Verifies every signature of a PDF with a configured [`qes_cms::Verifier`] (trust
-/// anchors, validation time, revocation data, algorithm policy).
+/// Verifies every signature of a PDF (ISO 32000-2 §12.8.1, §12.8.5; ETSI EN 319 142-1)
+/// with a configured [`qes_cms::Verifier`] (trust anchors, validation time, revocation data,
+/// algorithm policy).
 ///
 /// ```text
 /// PadesVerifier::new(Verifier::new(&anchors, at))
@@ -45,7 +47,8 @@ impl<'a> PadesVerifier<'a> {
     ///
     /// # Errors
     /// Only when the document itself cannot be read ([`Error::Encrypted`], a reader error
-    /// on the cross-reference data, catalog or form). Every verdict on a signature —
+    /// on the cross-reference data, catalog or form, [`Error::Limit`] for more than
+    /// [`MAX_SIGNATURE_FIELDS`] form fields). Every verdict on a signature —
     /// ByteRange, coverage, digest, signature value, certificate — is in the report.
     pub fn verify(&self, pdf: &[u8]) -> Result<PdfReport> {
         let doc = Document::open(pdf)?;
@@ -53,8 +56,29 @@ impl<'a> PadesVerifier<'a> {
             return Err(Error::Encrypted);
         }
         let revision_ends = revision_ends(&doc);
-        let signatures = signature_fields(&doc)?
+        // Every revision's form is searched, so that a later revision cannot hide a
+        // signature by dropping its field (the signature is then judged with the changes
+        // after it).
+        let mut found = signature_fields(&doc)?;
+        for section in doc.sections().iter().skip(1) {
+            if let Ok(older) = doc.revision(section.offset) {
+                found.extend(signature_fields(&older).unwrap_or_default());
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let signatures = found
             .into_iter()
+            .filter(|(_, sig)| {
+                // The same dictionary seen from several revisions: its /Contents position,
+                // or (when not read from the file directly) its /ByteRange.
+                let key = match sig.get("Contents") {
+                    Some(Object::String(PdfString { span: Some(r), .. })) => {
+                        format!("{}-{}", r.start, r.end)
+                    }
+                    _ => format!("{:?}", read_byte_range(sig)),
+                };
+                seen.insert(key)
+            })
             .map(|(field, sig)| self.verify_one(&doc, &revision_ends, field, &sig))
             .collect();
         Ok(PdfReport { signatures })
@@ -63,7 +87,7 @@ impl<'a> PadesVerifier<'a> {
     fn verify_one(
         &self,
         doc: &Document<'_>,
-        revision_ends: &BTreeSet<usize>,
+        revision_ends: &BTreeMap<usize, usize>,
         field: String,
         sig: &Dict,
     ) -> SignatureReport {
@@ -102,6 +126,7 @@ impl<'a> PadesVerifier<'a> {
             problem: None,
             signer: None,
             timestamp: None,
+            modifications: None,
         };
         let ranges = match check_byte_range(byte_range, contents, pdf.len()) {
             Ok(r) => r,
@@ -115,10 +140,26 @@ impl<'a> PadesVerifier<'a> {
         let covered_end = second_start.saturating_add(second_len);
         report.coverage = Some(if covered_end == pdf.len() {
             Coverage::EntireFile
-        } else if revision_ends.contains(&covered_end) {
+        } else if revision_ends.contains_key(&covered_end) {
             Coverage::EntireRevision
         } else {
             Coverage::Partial
+        });
+        report.modifications = Some(match report.coverage {
+            Some(Coverage::EntireFile) => Modifications::None,
+            // The signed revision is what its own `startxref` names (in a linearized file
+            // that is the first-page section, not the last one written).
+            Some(Coverage::EntireRevision) => startxref_before(pdf, covered_end)
+                .and_then(|offset| doc.revision(offset).ok())
+                .and_then(|signed| diff::analyse(doc, &signed).ok())
+                .unwrap_or(Modifications::NotAllowed {
+                    object: 0,
+                    reason: "the later revisions cannot be read",
+                }),
+            _ => Modifications::NotAllowed {
+                object: 0,
+                reason: "the signed bytes end inside a revision",
+            },
         });
         let Some(sub) = sub_filter.as_deref() else {
             report.problem = Some("no /SubFilter".into());
@@ -200,6 +241,7 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("the signed bytes end inside a revision".into());
         }
         report.signer = Some(signer);
+        disallow_modifications(&mut report);
         report
     }
 
@@ -244,6 +286,21 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("the signed bytes end inside a revision".into());
         }
         report.timestamp = Some(ts);
+        disallow_modifications(report);
+    }
+}
+
+/// A later revision that changes more than signatures and validation data may fails the
+/// signature (a cryptographic failure already found stays the verdict).
+fn disallow_modifications(report: &mut SignatureReport) {
+    if let Some(Modifications::NotAllowed { object, reason }) = &report.modifications {
+        if report.coverage == Some(Coverage::EntireRevision) {
+            if report.indication != Indication::TotalFailed {
+                report.indication = Indication::TotalFailed;
+                report.sub_indication = Some(SubIndication::FormatFailure);
+            }
+            report.problem = Some(format!("a later revision: {reason} (object {object})"));
+        }
     }
 }
 
@@ -302,28 +359,28 @@ fn der_prefix(bytes: &[u8]) -> &[u8] {
     total.and_then(|t| bytes.get(..t)).unwrap_or(bytes)
 }
 
-/// Where each revision ends (§7.5.6): after the first `%%EOF` marker following each
+/// Where each revision ends (§7.5.6), mapped to its newest section's offset: after the first `%%EOF` marker following each
 /// cross-reference section, with or without its end-of-line. Only the bytes from each
 /// section to the next are searched, so the cost does not grow with the file.
-fn revision_ends(doc: &Document<'_>) -> BTreeSet<usize> {
+fn revision_ends(doc: &Document<'_>) -> BTreeMap<usize, usize> {
     let pdf = doc.bytes();
     let mut starts: Vec<usize> = doc.sections().iter().map(|s| s.offset).collect();
     starts.sort_unstable();
     starts.dedup();
-    let mut ends = BTreeSet::new();
+    let mut ends = BTreeMap::new();
     for (i, &start) in starts.iter().enumerate() {
         let stop = starts.get(i + 1).copied().unwrap_or(pdf.len());
         let Some(at) = pdf.get(start..stop).and_then(|w| find(w, b"%%EOF")) else {
             continue;
         };
         let end = start + at + 5;
-        ends.insert(end);
+        ends.insert(end, start);
         match (pdf.get(end), pdf.get(end + 1)) {
             (Some(b'\r'), Some(b'\n')) => {
-                ends.insert(end + 2);
+                ends.insert(end + 2, start);
             }
             (Some(b'\r' | b'\n'), _) => {
-                ends.insert(end + 1);
+                ends.insert(end + 1, start);
             }
             _ => {}
         }
@@ -352,8 +409,14 @@ fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
         .map(|f| (f, String::new(), None, 0))
         .collect();
     while let Some((node, parent, inherited_ft, depth)) = stack.pop() {
-        if seen.len() >= MAX_SIGNATURE_FIELDS || depth > doc.limits().max_depth {
-            break;
+        if seen.len() >= MAX_SIGNATURE_FIELDS {
+            return Err(Error::Limit {
+                what: "form fields",
+                limit: MAX_SIGNATURE_FIELDS,
+            });
+        }
+        if depth > doc.limits().max_depth {
+            continue;
         }
         if let Object::Ref(r) = node {
             if !seen.insert(r) {

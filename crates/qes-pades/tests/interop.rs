@@ -51,6 +51,12 @@ fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
         .with_timestamper(&tsa)
         .sign(&corpus("uncompressed-objstream-sample.pdf"))
         .unwrap();
+    let off_by_two = PadesSigner::new(&signer)
+        .sign(&corpus("minimal-startxref-obo2.pdf"))
+        .unwrap();
+    let indirect_annots = PadesSigner::new(&signer)
+        .sign(&corpus("minimal-one-field-indir-annots.pdf"))
+        .unwrap();
     let existing_field = PadesSigner::new(&signer)
         .with_field_name("Sig1")
         .sign(&corpus("minimal-with-field.pdf"))
@@ -65,6 +71,8 @@ fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
         ("hybrid.pdf", hybrid, 1),
         ("objstm.pdf", objstm, 1),
         ("existing-field.pdf", existing_field, 1),
+        ("indirect-annots.pdf", indirect_annots, 1),
+        ("startxref-off-by-two.pdf", off_by_two, 1),
         ("twice.pdf", twice, 2),
     ]
 }

@@ -334,3 +334,26 @@ fn a_document_certified_with_no_changes_is_not_signed() {
         .sign(&corpus("minimal-two-fields-signed-twice.pdf"))
         .is_ok());
 }
+
+#[test]
+fn an_off_by_one_startxref_is_corrected_in_prev() {
+    let signer = holder();
+    for i in 1..=6 {
+        let name = format!("minimal-startxref-obo{i}.pdf");
+        let input = corpus(&name);
+        let out = PadesSigner::new(&signer).sign(&input).unwrap();
+        let doc = Document::open(&out).unwrap();
+        let prev = usize::try_from(doc.trailer().get_int("Prev").unwrap()).unwrap();
+        // /Prev points exactly at the previous section: `xref` or `n 0 obj`.
+        assert!(
+            out[prev..].starts_with(b"xref") || out[prev].is_ascii_digit(),
+            "{name}: /Prev {prev} -> {:?}",
+            String::from_utf8_lossy(&out[prev..prev + 10])
+        );
+        assert_eq!(doc.sections()[1].offset, prev, "{name}");
+        assert_eq!(
+            cms_report(&out).signers[0].indication,
+            Indication::TotalPassed
+        );
+    }
+}

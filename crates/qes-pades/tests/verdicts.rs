@@ -1,6 +1,7 @@
 //! Our verifier against pyHanko's verdicts (`third-party/pyhanko/VERDICTS.json`, transcribed
 //! from pyHanko's own tests): for every signed-PDF case and every signature it names, we
-//! must agree on the ByteRange, intact, valid, trusted and coverage — or the divergence is
+//! must agree on the ByteRange, intact, valid, trusted, coverage, modification class and
+//! bottom line — or the divergence is
 //! listed, with its reason, in `third-party/pyhanko/EXCEPTIONS.tsv`. The harness fails on
 //! an unlisted divergence and on a listed one that no longer diverges; it prints the
 //! agreement table with `--nocapture`.
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, TimeZone, Utc};
 use qes_cert::{parse_pem, Certificate, Limits, ParseMode};
 use qes_cms::{Indication, Step, Verifier};
-use qes_pades::{Coverage, PadesVerifier, SignatureReport};
+use qes_pades::{Coverage, Modifications, PadesVerifier, SignatureReport};
 use qes_signer::DigestAlgorithm;
 use serde_json::Value;
 
@@ -212,10 +213,27 @@ fn agree_with_pyhanko_verdicts() {
                     }),
                 );
             }
-            for field in ["modification_level", "diff_result", "diff_result_contains"] {
-                if let Some(theirs) = sig.get(field) {
-                    check(field, theirs.to_string(), "not analysed".into());
+            // Modification classes: pyHanko's levels NONE / LTA_UPDATES, FORM_FILLING,
+            // ANNOTATIONS / OTHER and its SuspiciousModification, against ours.
+            let ours_class = ours.map_or("no signature".to_string(), |s| {
+                match &s.modifications {
+                    Some(Modifications::None) => "none",
+                    Some(Modifications::SignatureMaintenance) => "allowed",
+                    Some(Modifications::NotAllowed { .. }) => "not-allowed",
+                    _ => "not analysed",
                 }
+                .to_string()
+            });
+            if let Some(level) = sig.get("modification_level").and_then(Value::as_str) {
+                let theirs = match level {
+                    "NONE" => "none",
+                    "LTA_UPDATES" | "FORM_FILLING" => "allowed",
+                    _ => "not-allowed",
+                };
+                check("modification_level", theirs.to_string(), ours_class.clone());
+            }
+            if sig.get("diff_result").and_then(Value::as_str) == Some("SuspiciousModification") {
+                check("diff_result", "not-allowed".into(), ours_class.clone());
             }
         }
     }

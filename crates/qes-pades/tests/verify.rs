@@ -13,7 +13,9 @@ mod common;
 
 use common::{anchors, at, byte_ranges, corpus, holder, minimal_pdf, tsa};
 use qes_cms::{Indication, SubIndication, Verifier};
-use qes_pades::{ByteRangeProblem, Coverage, PadesLevel, PadesSigner, PadesVerifier, PdfReport};
+use qes_pades::{
+    ByteRangeProblem, Coverage, Modifications, PadesLevel, PadesSigner, PadesVerifier, PdfReport,
+};
 
 fn verify(pdf: &[u8]) -> PdfReport {
     let anchors = anchors();
@@ -370,4 +372,145 @@ fn a_signing_time_attribute_means_no_pades_baseline_level() {
     let s = verify(&other).signatures.remove(0);
     assert!(s.passed(), "{s:#?}");
     assert_eq!(s.level, None);
+}
+
+/// `pdf` with a hand-written incremental update: `objects` (number, body) and a trailer
+/// with `/Root root`.
+fn append_update(pdf: &[u8], objects: &[(u32, String)], root: u32) -> Vec<u8> {
+    let doc = qes_pades::pdf::Document::open(pdf).unwrap();
+    let prev = doc.startxref();
+    let size = objects
+        .iter()
+        .map(|(n, _)| n + 1)
+        .max()
+        .unwrap()
+        .max(doc.next_object_number());
+    let mut out = pdf.to_vec();
+    let mut entries = Vec::new();
+    for (num, body) in objects {
+        entries.push((*num, out.len()));
+        out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n");
+    for (num, off) in entries {
+        out.extend_from_slice(format!("{num} 1\n{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root {root} 0 R /Info 6 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n")
+            .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn later_signatures_and_timestamps_are_allowed_modifications() {
+    let tsa = tsa();
+    let once = signed_b_b("allowed");
+    assert_eq!(
+        verify(&once).signatures[0].modifications,
+        Some(Modifications::None)
+    );
+    let twice = PadesSigner::new(&holder()).sign(&once).unwrap();
+    let stamped = qes_pades::DocumentTimestamper::new(&tsa)
+        .timestamp(&twice)
+        .unwrap();
+    let report = verify(&stamped);
+    assert!(report.all_passed(), "{report:#?}");
+    let mods: Vec<_> = report
+        .signatures
+        .iter()
+        .map(|s| s.modifications.clone())
+        .collect();
+    assert_eq!(
+        mods,
+        [
+            Some(Modifications::SignatureMaintenance),
+            Some(Modifications::SignatureMaintenance),
+            Some(Modifications::None),
+        ]
+    );
+}
+
+#[test]
+fn incremental_saving_attacks_are_not_allowed() {
+    let signed = signed_b_b("Pay 100 EUR");
+    let content = "BT /F1 24 Tf 72 720 Td (Pay 999 EUR) Tj ET";
+    let attacks = [
+        // The page content replaced.
+        (
+            "content",
+            vec![(
+                4,
+                format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+            )],
+            1,
+            Some(4),
+        ),
+        // A new page added to the page tree.
+        (
+            "new page",
+            vec![
+                (2, "<< /Type /Pages /Kids [3 0 R 20 0 R] /Count 2 >>".to_string()),
+                (
+                    20,
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
+                        .to_string(),
+                ),
+            ],
+            1,
+            Some(2),
+        ),
+        // A new catalog named by the trailer.
+        (
+            "root",
+            vec![(21, "<< /Type /Catalog /Pages 2 0 R >>".to_string())],
+            21,
+            None,
+        ),
+        // An annotation that is not a signature widget laid over the page.
+        (
+            "annotation",
+            vec![
+                (
+                    3,
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+                     /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R 22 0 R] >>"
+                        .to_string(),
+                ),
+                (
+                    22,
+                    "<< /Type /Annot /Subtype /FreeText /Rect [72 700 300 740] /Contents (Pay 999 EUR) >>"
+                        .to_string(),
+                ),
+            ],
+            1,
+            Some(3),
+        ),
+    ];
+    for (name, objects, root, object) in attacks {
+        let attacked = append_update(&signed, &objects, root);
+        let s = verify(&attacked).signatures.remove(0);
+        // Still intact: the signed revision is untouched, but what follows is not allowed.
+        assert!(s.intact && s.valid, "{name}: {s:#?}");
+        assert_eq!(s.coverage, Some(Coverage::EntireRevision), "{name}");
+        match &s.modifications {
+            Some(Modifications::NotAllowed { object: o, .. }) => {
+                if let Some(expected) = object {
+                    assert_eq!(*o, expected, "{name}: {s:#?}");
+                }
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(s.indication, Indication::TotalFailed, "{name}");
+        assert!(
+            s.problem.as_deref().unwrap().contains("later revision"),
+            "{name}"
+        );
+    }
+    // Control: a harmless update (the document information dictionary) is allowed.
+    let harmless = append_update(&signed, &[(6, "<< /Title (renamed) >>".to_string())], 1);
+    let s = verify(&harmless).signatures.remove(0);
+    assert_eq!(s.modifications, Some(Modifications::SignatureMaintenance));
+    assert!(s.passed(), "{s:#?}");
 }

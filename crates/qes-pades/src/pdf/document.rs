@@ -57,8 +57,22 @@ impl<'a> Document<'a> {
     /// [`Error::NoStartXref`], [`Error::Xref`], [`Error::Syntax`], [`Error::Limit`] or
     /// [`Error::Filter`] for a file whose cross-reference data cannot be read.
     pub fn open_with_limits(bytes: &'a [u8], limits: Limits) -> Result<Self> {
-        let startxref = xref::find_startxref(bytes)?;
-        let sections = xref::read_chain(bytes, startxref, &limits)?;
+        let declared = xref::find_startxref(bytes)?;
+        Self::at_section(bytes, declared, limits)
+    }
+
+    /// The document as of an earlier revision: the one whose newest cross-reference section
+    /// is at `offset` (one of [`Document::sections`]), later updates ignored.
+    ///
+    /// # Errors
+    /// As [`Document::open_with_limits`].
+    pub fn revision(&self, offset: usize) -> Result<Document<'a>> {
+        Self::at_section(self.bytes, offset, self.limits.clone())
+    }
+
+    fn at_section(bytes: &'a [u8], declared: usize, limits: Limits) -> Result<Self> {
+        let sections = xref::read_chain(bytes, declared, &limits)?;
+        let startxref = sections.first().map_or(declared, |s| s.offset);
         let entries = xref::merge(&sections);
         if entries.len() > limits.max_objects {
             return Err(Error::Limit {
@@ -87,7 +101,8 @@ impl<'a> Document<'a> {
         &self.limits
     }
 
-    /// The offset the last `startxref` gives: the newest section.
+    /// Where the newest section is: what the last `startxref` gives, corrected when it is
+    /// off by a byte or two (an update's `/Prev` points here).
     pub fn startxref(&self) -> usize {
         self.startxref
     }

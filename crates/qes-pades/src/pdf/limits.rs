@@ -1,6 +1,7 @@
 //! The explicit work budget of the PDF reader: how deep, how many, how large.
 
-/// Caps on what the reader accepts; every limit reached is [`crate::Error::Limit`].
+/// Caps on what the reader accepts; every limit reached is [`crate::Error::Limit`]. ISO
+/// 32000-2 Annex C lists implementation limits; these are the reader's own.
 ///
 /// The defaults accept any reasonable document (a 100 MB scan, 10⁶ objects) and reject
 /// inputs built to exhaust memory or stack.

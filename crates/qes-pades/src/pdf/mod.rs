@@ -23,4 +23,5 @@ pub use document::Document;
 pub use limits::Limits;
 pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
 pub(crate) use parse::find;
+pub(crate) use xref::startxref_before;
 pub use xref::{find_startxref, XrefEntry, XrefKind, XrefSection};

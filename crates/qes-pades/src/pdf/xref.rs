@@ -45,7 +45,8 @@ pub enum XrefKind {
 /// One cross-reference section: one revision of the document (§7.5.6).
 #[derive(Clone, Debug, PartialEq)]
 pub struct XrefSection {
-    /// Where the section starts (what `startxref` or `/Prev` points at).
+    /// Where the section starts: what `startxref` or `/Prev` points at, or where it was
+    /// found when that is off by a byte or two.
     pub offset: usize,
     /// How it is written.
     pub kind: XrefKind,
@@ -63,14 +64,17 @@ const STARTXREF_WINDOW: usize = 4096;
 /// # Errors
 /// [`Error::NoStartXref`] when there is no `startxref` followed by an offset.
 pub fn find_startxref(bytes: &[u8]) -> Result<usize> {
-    let from = bytes.len().saturating_sub(STARTXREF_WINDOW);
-    let tail = bytes.get(from..).unwrap_or_default();
-    let at = rfind(tail, b"startxref").ok_or(Error::NoStartXref)?;
+    startxref_before(bytes, bytes.len()).ok_or(Error::NoStartXref)
+}
+
+/// The offset the last `startxref` before `end` gives (the revision ending at `end`).
+pub(crate) fn startxref_before(bytes: &[u8], end: usize) -> Option<usize> {
+    let from = end.saturating_sub(STARTXREF_WINDOW);
+    let tail = bytes.get(from..end)?;
+    let at = rfind(tail, b"startxref")?;
     let limits = Limits::default();
     let mut p = Parser::new(bytes, from + at + b"startxref".len(), &limits);
-    p.unsigned()
-        .and_then(|v| usize::try_from(v).ok())
-        .ok_or(Error::NoStartXref)
+    p.unsigned().and_then(|v| usize::try_from(v).ok())
 }
 
 /// Every section from the one at `start` back through `/Prev` (and `/XRefStm`), newest
@@ -129,7 +133,7 @@ fn read_section(
                 let candidates = [offset.checked_sub(delta), offset.checked_add(delta)];
                 for c in candidates.into_iter().flatten() {
                     if let Ok(s) = read_section_exact(bytes, c, limits, seen) {
-                        return Ok(XrefSection { offset, ..s });
+                        return Ok(s);
                     }
                 }
             }
@@ -150,7 +154,11 @@ fn read_section_exact(
             reason: "offset beyond the end of the file",
         });
     }
+    // White space before the keyword or object is tolerated; the section is where the
+    // keyword or object starts.
     let mut p = Parser::new(bytes, offset, limits);
+    p.skip_ws();
+    let offset = p.pos();
     if p.eat_keyword(b"xref") {
         let (entries, trailer) = read_table(&mut p, offset, limits)?;
         let Some(stm) = trailer.get_int("XRefStm") else {
