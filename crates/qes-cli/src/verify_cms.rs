@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use qes_cert::{Crl, RevocationPolicy};
-use qes_cms::{Check, Content, Outcome, SignerReport, VerificationReport, Verifier};
+use qes_cms::{CadesLevel, Check, Content, Outcome, SignerReport, VerificationReport, Verifier};
 
 use crate::error::CliError;
 use crate::files;
@@ -30,9 +30,24 @@ pub struct VerifyArgs {
     /// Validation time (RFC 3339); default now.
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
+    /// For a .p7s: the lowest acceptable CAdES level, CMS (default), B-B or B-T. A signature
+    /// below it fails (FORMAT_FAILURE).
+    #[arg(long, value_name = "LEVEL", default_value = "CMS")]
+    pub require_level: String,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+fn level_arg(name: &str) -> Result<CadesLevel, CliError> {
+    match name.to_ascii_uppercase().as_str() {
+        "CMS" => Ok(CadesLevel::Cms),
+        "B-B" | "BB" => Ok(CadesLevel::BaselineB),
+        "B-T" | "BT" => Ok(CadesLevel::BaselineT),
+        other => Err(CliError::Usage(format!(
+            "--require-level {other:?}: use CMS, B-B or B-T"
+        ))),
+    }
 }
 
 /// Run `qes verify`: exit 0 when every signer is TOTAL-PASSED, 1 otherwise.
@@ -52,6 +67,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     } else {
         RevocationPolicy::Require
     };
+    let minimum_level = level_arg(&args.require_level)?;
     let verifier = Verifier::new(&anchors, at)
         .with_intermediates(intermediates)
         .with_crls(crls)
@@ -63,8 +79,14 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
                 "--content is for detached .p7s files; a PDF signs itself".into(),
             ));
         }
+        if minimum_level != CadesLevel::Cms {
+            return Err(CliError::Usage(
+                "--require-level is for .p7s files; a PDF reports its PAdES level".into(),
+            ));
+        }
         return crate::pdf_cmd::verify(&args.file, &signature, verifier, args.json);
     }
+    let verifier = verifier.with_minimum_level(minimum_level);
     let cms_err = |source| CliError::Cms {
         path: args.file.clone(),
         source: Box::new(source),

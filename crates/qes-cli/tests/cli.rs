@@ -354,6 +354,33 @@ fn sign_cms_then_verify_attached_and_detached() {
         .unwrap()
         .contains("VATRO-"));
 
+    // A B-B signature is not B-T; an unknown level is a usage error.
+    let o = qes(&[
+        "verify",
+        &detached,
+        "--content",
+        &doc,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--at",
+        &at(),
+        "--require-level",
+        "B-T",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("below the required"), "{}", stdout(&o));
+    let o = qes(&[
+        "verify",
+        &detached,
+        "--content",
+        &doc,
+        "--trust",
+        &p(d, "root-ca.pem"),
+        "--require-level",
+        "B-X",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+
     // Changed content: exit 1 with the sub-indication.
     let changed = p(d, "changed.xml");
     std::fs::write(&changed, b"<Invoice>RO-2</Invoice>").unwrap();

@@ -195,9 +195,10 @@ pub struct SignerIdentity {
 }
 
 /// CAdES baseline level reached (ETSI EN 319 122-1 §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CadesLevel {
+    // Ordered weakest first: `level >= CadesLevel::BaselineB` reads as "at least B-B".
     /// Plain CMS: the mandatory CAdES B-B attributes are not all present.
     #[serde(rename = "CMS")]
     Cms,

@@ -77,6 +77,7 @@ pub struct Verifier<'a> {
     ocsp: Vec<OcspResponse>,
     revocation: RevocationPolicy,
     algorithms: AlgorithmPolicy,
+    minimum_level: CadesLevel,
     at: DateTime<Utc>,
 }
 
@@ -105,6 +106,7 @@ impl<'a> Verifier<'a> {
             ocsp: Vec::new(),
             revocation: RevocationPolicy::IfAvailable,
             algorithms: AlgorithmPolicy::strict(),
+            minimum_level: CadesLevel::Cms,
             at,
         }
     }
@@ -118,6 +120,16 @@ impl<'a> Verifier<'a> {
     /// CRLs for revocation checking.
     pub fn with_crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
         self.crls.extend(crls);
+        self
+    }
+
+    /// Require every top-level signer to reach at least `level` (e.g.
+    /// [`CadesLevel::BaselineB`] to refuse plain CMS signatures without the signed
+    /// signing-certificate reference and signing time, or [`CadesLevel::BaselineT`] to
+    /// require a valid signature timestamp); below it is TOTAL-FAILED / FORMAT_FAILURE.
+    /// Default: [`CadesLevel::Cms`] (any valid CMS signature).
+    pub fn with_minimum_level(mut self, level: CadesLevel) -> Self {
+        self.minimum_level = level;
         self
     }
 
@@ -330,6 +342,16 @@ impl<'a> Verifier<'a> {
             (true, true) => CadesLevel::BaselineB,
             _ => CadesLevel::Cms,
         };
+        if depth == 0 && level < self.minimum_level {
+            core.checks.fail(
+                Step::SignedAttributes,
+                SubIndication::FormatFailure,
+                format!(
+                    "the signature reaches {level:?}, below the required {:?}",
+                    self.minimum_level
+                ),
+            );
+        }
         let (indication, sub_indication) = core.checks.indication();
         SignerReport {
             indication,

@@ -762,3 +762,40 @@ fn local_tsa_echoes_the_imprint_algorithm_identifier_as_sent() {
         assert_eq!(report.indication, Indication::TotalPassed);
     }
 }
+
+/// `Verifier::with_minimum_level`: a B-B signature passes "at least B-B" and fails "at least
+/// B-T"; its timestamped version passes both; a bare CMS signature (no signed attributes
+/// beyond the mandatory ones) fails "at least B-B".
+#[test]
+fn a_minimum_cades_level_can_be_required() {
+    let signer = signer_of(pki().natural_person());
+    let client = TspClient::new(local_tsa(at()));
+    let b_b = CadesBuilder::new(&signer)
+        .signing_time(at())
+        .sign_detached(DOCUMENT)
+        .unwrap();
+    let b_t = b_t_signature(&client, &signer, at());
+    let no_signing_time = CadesBuilder::new(&signer).sign_detached(DOCUMENT).unwrap();
+    for (p7s, minimum, passes) in [
+        (&b_b, CadesLevel::BaselineB, true),
+        (&b_b, CadesLevel::BaselineT, false),
+        (&b_t, CadesLevel::BaselineT, true),
+        (&no_signing_time, CadesLevel::Cms, true),
+        (&no_signing_time, CadesLevel::BaselineB, false),
+    ] {
+        let report = Verifier::new(&anchors(), at())
+            .with_minimum_level(minimum)
+            .verify(p7s, Content::Detached(DOCUMENT))
+            .unwrap();
+        let s = &report.signers[0];
+        if passes {
+            assert_eq!(s.indication, Indication::TotalPassed, "{minimum:?}: {s:#?}");
+        } else {
+            assert_eq!(
+                s.sub_indication,
+                Some(SubIndication::FormatFailure),
+                "{minimum:?}"
+            );
+        }
+    }
+}
