@@ -82,38 +82,9 @@ pub fn minimal_pdf(text: &str) -> Vec<u8> {
     pdf
 }
 
-/// A one-page PDF whose content stream is `size` bytes of text operators.
+/// A one-page PDF of about `size` bytes (the test kit's generator, a payload stream).
 pub fn large_pdf(size: usize) -> Vec<u8> {
-    let line = b"BT /F1 12 Tf 72 720 Td (Declaratie unica 2026) Tj ET\n";
-    let mut content = Vec::with_capacity(size + line.len());
-    while content.len() < size {
-        content.extend_from_slice(line);
-    }
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for body in [
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_vec(),
-    ] {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
-        pdf.extend_from_slice(&body);
-        pdf.extend_from_slice(b"\nendobj\n");
-    }
-    offsets.push(pdf.len());
-    pdf.extend_from_slice(format!("4 0 obj\n<< /Length {} >>\nstream\n", content.len()).as_bytes());
-    pdf.extend_from_slice(&content);
-    pdf.extend_from_slice(b"\nendstream\nendobj\n");
-    let xref = pdf.len();
-    pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f\r\n");
-    for off in offsets {
-        pdf.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    pdf
+    qes_testkit::pdf::one_page("Declaratie unica 2026", size)
 }
 
 /// A pyHanko test PDF from `third-party/pyhanko/pdf/`.
