@@ -13,6 +13,7 @@ mod keys;
 mod pdf_cmd;
 mod sign_cms;
 mod tsp_cmd;
+mod verdict;
 mod verify_cms;
 
 use std::process::ExitCode;

@@ -143,16 +143,7 @@ pub fn verify(
     json: bool,
 ) -> Result<ExitCode, CliError> {
     let report = PadesVerifier::new(cms).verify(pdf).map_err(pdf_err(path))?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", render(&report));
-    }
-    Ok(if report.all_passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::verdict::print(&report, json, render, report.all_passed())
 }
 
 /// The human-readable report of a PDF.
@@ -161,11 +152,7 @@ pub fn render(report: &PdfReport) -> String {
     for (i, s) in report.signatures.iter().enumerate() {
         render_signature(&mut out, i, s);
     }
-    out.push_str(if report.all_passed() {
-        "RESULT: every signature is TOTAL-PASSED\n"
-    } else {
-        "RESULT: not every signature is TOTAL-PASSED\n"
-    });
+    out.push_str(crate::verdict::result_line(report.all_passed()));
     out
 }
 

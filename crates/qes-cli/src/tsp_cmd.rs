@@ -156,16 +156,8 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let report = Verifier::new(&anchors, at)
         .with_intermediates(intermediates)
         .verify_timestamp_token_digest(&token, algorithm, digest.digest());
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", render(&report));
-    }
-    Ok(if report.indication == Indication::TotalPassed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let passed = report.indication == Indication::TotalPassed;
+    crate::verdict::print(&report, args.json, render, passed)
 }
 
 /// The human-readable report of one token.

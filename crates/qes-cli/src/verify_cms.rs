@@ -102,16 +102,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
                 .map_err(cms_err)?
         }
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", render(&report));
-    }
-    Ok(if report.all_passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::verdict::print(&report, args.json, render, report.all_passed())
 }
 
 /// The human-readable report.
@@ -129,11 +120,7 @@ pub fn render(report: &VerificationReport) -> String {
     for (i, s) in report.signers.iter().enumerate() {
         render_signer(&mut out, s, &format!("[{i}]"), 0);
     }
-    out.push_str(if report.all_passed() {
-        "RESULT: every signature is TOTAL-PASSED\n"
-    } else {
-        "RESULT: not every signature is TOTAL-PASSED\n"
-    });
+    out.push_str(crate::verdict::result_line(report.all_passed()));
     out
 }
 
