@@ -4,6 +4,7 @@
 //! the changes that adding signatures, document timestamps and validation data make are
 //! allowed — anything else (content, resources, pages, other objects) is not.
 
+use crate::docmdp::{self, DocMdpLevel};
 use crate::pdf::{Dict, Document, ObjRef, Object, XrefEntry};
 use crate::Result;
 use serde::Serialize;
@@ -112,12 +113,17 @@ struct Context<'d, 'a> {
     form: Option<ObjRef>,
     info: Option<ObjRef>,
     metadata: Option<ObjRef>,
+    /// The signed revision's certification level (catalog `/Perms /DocMDP`): at level 1
+    /// only document timestamps may be added (ISO 32000-2 §12.8.2.2.2).
+    certified: Option<DocMdpLevel>,
 }
 
 impl<'d, 'a> Context<'d, 'a> {
     fn new(doc: &'d Document<'a>, signed: &'d Document<'a>) -> Result<Self> {
         let (catalog, cat) = signed.catalog()?;
+        let certified = docmdp::document_level(signed, &cat)?;
         Ok(Self {
+            certified,
             doc,
             signed,
             catalog: Some(catalog),
@@ -188,7 +194,7 @@ impl<'d, 'a> Context<'d, 'a> {
         }
         if is_signature_field(self.signed, old_d)? && old_d.get("V").is_none() {
             if only_keys_differ(old_d, new_d, &SIG_FIELD_KEYS) {
-                return Ok(None);
+                return self.value_ok(new_d);
             }
             return Ok(Some(
                 "an unsigned signature field was changed beyond its value",
@@ -241,8 +247,37 @@ impl<'d, 'a> Context<'d, 'a> {
                     "an annotation other than a signature widget was added"
                 }));
             }
+            if let Some(reason) = self.value_ok(&d)? {
+                return Ok(Some(reason));
+            }
         }
         Ok(None)
+    }
+
+    /// Whether the signature field (or widget) `d` may carry the value it has: under a
+    /// DocMDP level 1 certification, only a document timestamp (§12.8.2.2.2, EN 319 142-1
+    /// §5.4.3); otherwise any value.
+    fn value_ok(&self, d: &Dict) -> Result<Option<&'static str>> {
+        if self.certified != Some(DocMdpLevel(1)) {
+            return Ok(None);
+        }
+        let value = match d.get("V") {
+            Some(v) => Some(v.clone()),
+            None => self
+                .doc
+                .resolve_dict(d.get("Parent"))?
+                .and_then(|p| p.get("V").cloned()),
+        };
+        let sig = match &value {
+            Some(v) => self.doc.resolve_dict(Some(v))?,
+            None => None,
+        };
+        let timestamp = sig.is_some_and(|s| {
+            s.is_type("DocTimeStamp") && s.get_name("SubFilter") == Some(b"ETSI.RFC3161")
+        });
+        Ok((!timestamp).then_some(
+            "a signature other than a document timestamp after a DocMDP P=1 certification",
+        ))
     }
 
     fn list(&self, doc: &Document<'_>, o: Option<&Object>) -> Result<Vec<Object>> {
