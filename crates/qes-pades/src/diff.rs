@@ -24,6 +24,11 @@ pub enum Modifications {
     /// by signature widgets only); a value for an unsigned signature field; the document
     /// information dictionary and XMP metadata stream.
     SignatureMaintenance,
+    /// Signature maintenance as above, and new annotations that a DocMDP level 3
+    /// certification of the signed revision permits (ISO 32000-2 §12.8.2.2.2 Table 257):
+    /// new indirect markup or pop-up annotations (§12.5.6.2) without actions, added to
+    /// pages' `/Annots`. Existing annotations stay as signed.
+    Annotations,
     /// Something else changed: the first such object and why.
     NotAllowed {
         /// The object number.
@@ -102,8 +107,33 @@ pub(crate) fn analyse(doc: &Document<'_>, signed: &Document<'_>) -> Result<Modif
             });
         }
     }
-    Ok(Modifications::SignatureMaintenance)
+    Ok(if ctx.annotated.get() {
+        Modifications::Annotations
+    } else {
+        Modifications::SignatureMaintenance
+    })
 }
+
+/// Annotation subtypes a DocMDP level 3 certification lets later revisions add: the markup
+/// annotations of ISO 32000-2 §12.5.6.2 Table 171 (no widgets, links, media, 3D or file
+/// attachments) and their pop-ups.
+const ANNOTATION_SUBTYPES: [&str; 15] = [
+    "Text",
+    "FreeText",
+    "Line",
+    "Square",
+    "Circle",
+    "Polygon",
+    "PolyLine",
+    "Highlight",
+    "Underline",
+    "Squiggly",
+    "StrikeOut",
+    "Caret",
+    "Ink",
+    "Stamp",
+    "Popup",
+];
 
 /// What the signed revision's special objects are.
 struct Context<'d, 'a> {
@@ -116,6 +146,8 @@ struct Context<'d, 'a> {
     /// The signed revision's certification level (catalog `/Perms /DocMDP`): at level 1
     /// only document timestamps may be added (ISO 32000-2 §12.8.2.2.2).
     certified: Option<DocMdpLevel>,
+    /// Whether an annotation was added under a level 3 certification.
+    annotated: std::cell::Cell<bool>,
 }
 
 impl<'d, 'a> Context<'d, 'a> {
@@ -124,6 +156,7 @@ impl<'d, 'a> Context<'d, 'a> {
         let certified = docmdp::document_level(signed, &cat)?;
         Ok(Self {
             certified,
+            annotated: std::cell::Cell::new(false),
             doc,
             signed,
             catalog: Some(catalog),
@@ -240,6 +273,10 @@ impl<'d, 'a> Context<'d, 'a> {
             let Some(d) = self.doc.resolve_dict(Some(added))? else {
                 return Ok(Some("a non-dictionary was added to a form or page"));
             };
+            if what == "annotation" && self.annotation_ok(added, &d) {
+                self.annotated.set(true);
+                continue;
+            }
             if !is_signature_field(self.doc, &d)? {
                 return Ok(Some(if what == "field" {
                     "a field other than a signature field was added"
@@ -252,6 +289,29 @@ impl<'d, 'a> Context<'d, 'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether `d`, added to a page's `/Annots` as `added`, is an annotation a DocMDP level
+    /// 3 certification permits: a new indirect object (not one of the signed revision's),
+    /// of a markup or pop-up subtype, without `/A` or `/AA` actions.
+    fn annotation_ok(&self, added: &Object, d: &Dict) -> bool {
+        if self.certified != Some(DocMdpLevel(3)) {
+            return false;
+        }
+        let Object::Ref(r) = added else {
+            return false;
+        };
+        if !matches!(self.signed.entry(r.num), None | Some(XrefEntry::Free)) {
+            return false;
+        }
+        let subtype = d
+            .get_name("Subtype")
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or_default();
+        ANNOTATION_SUBTYPES.contains(&subtype)
+            && d.get("A").is_none()
+            && d.get("AA").is_none()
+            && d.get("Type").is_none_or(|_| d.is_type("Annot"))
     }
 
     /// Whether the signature field (or widget) `d` may carry the value it has: under a
