@@ -7,7 +7,8 @@
 //!   VALID, and accepts our document timestamps as signature maintenance;
 //! - our certification signatures (DocMDP P = 1, 2, 3) pass pyHanko (which reads back the
 //!   level) and pdfsig, a P=2 certification stays VALID under our approval signature, and
-//!   pyHanko agrees with us that a signature after P=1 is not allowed;
+//!   pyHanko agrees with us that a signature after P=1 is not allowed, and that an
+//!   annotation after P=2 is not (after P=3 we allow it, pyHanko has no annotation rule);
 //! - our B-T with a token from a real TSA (certomancer on loopback) passes pdfsig, pyHanko
 //!   and our verifier;
 //! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
@@ -563,4 +564,37 @@ fn pyhanko_and_pdfsig_accept_our_certifications() {
     assert!(!r.success, "{r:?}");
     let r = run(Command::new(&pdfsig).args(["-nssdir", &nss]).arg(&path));
     assert!(!r.stdout.contains("Signature is Valid."), "{r:?}");
+}
+
+/// A new text annotation after our certification. At P=2 pyHanko and we both find it not
+/// allowed. At P=3 we allow it (ISO 32000-2 §12.8.2.2.2 Table 257) and pyHanko does not:
+/// its default diff policy has no rule for annotations at all (`form_field_rules.py`: "TODO
+/// allow other annotation modifications, but at level ANNOTATIONS") — a known divergence,
+/// asserted so that a pyHanko that learns annotations shows up here.
+#[test]
+fn annotations_after_a_certification_ours_and_pyhankos_verdicts() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = anchors();
+    let verifier = PadesVerifier::new(Verifier::new(&anchors, at()));
+    let note = "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Vezi) >>";
+    for p in [3, 2] {
+        let pdf = PadesSigner::new(&holder())
+            .with_certification(qes_pades::DocMdpLevel(p))
+            .with_signing_time(at())
+            .sign(&minimal_pdf("Hello"))
+            .unwrap();
+        let pdf = common::add_annotation(&pdf, note, None);
+        let path = put(dir.path(), &format!("p{p}-annotated.pdf"), &pdf);
+        let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+        assert!(!r.success, "P={p}: {r:?}");
+        assert!(
+            r.stdout
+                .contains("incompatible with the current document modification policy"),
+            "P={p}: {r:?}"
+        );
+        let s = &verifier.verify(&pdf).unwrap().signatures[0];
+        assert!(s.intact && s.valid, "{s:#?}");
+        assert_eq!(s.passed(), p == 3, "P={p}: {s:#?}");
+    }
 }
