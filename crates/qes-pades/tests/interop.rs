@@ -486,7 +486,8 @@ print(s.field_name, s.docmdp_level)\n";
 /// pyHanko and pdfsig accept our certification signatures at P = 1, 2, 3; pyHanko reads
 /// the level we write, and a P=2 certification stays VALID under our later approval
 /// signature. Negative controls: pyHanko finds a signature after P=1 incompatible with the
-/// certification, and a flipped byte breaks a certified file for both tools.
+/// certification, and a flipped byte breaks a certified file for both tools; a document
+/// timestamp after P=1 is allowed by both.
 #[test]
 fn pyhanko_and_pdfsig_accept_our_certifications() {
     let pyhanko = qes_testkit::require_tool!("pyhanko");
@@ -558,6 +559,17 @@ fn pyhanko_and_pdfsig_accept_our_certifications() {
     assert_eq!(cert.certification, Some(qes_pades::DocMdpLevel(1)));
     assert!(cert.intact && cert.valid, "{cert:#?}");
     assert_eq!(cert.indication, Indication::TotalFailed, "{cert:#?}");
+    // A document timestamp after P=1 is allowed: pyHanko judges the certification VALID
+    // (its revision is signature maintenance), as we do.
+    let tsa = tsa();
+    let stamped = qes_pades::DocumentTimestamper::new(&tsa)
+        .timestamp(&p1)
+        .unwrap();
+    let path = put(dir.path(), "certified-p1-stamped.pdf", &stamped);
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(r.success, "{r:?}");
+    assert_eq!(r.stdout.matches("judged VALID").count(), 1, "{r:?}");
+    assert!(verifier.verify(&stamped).unwrap().all_passed());
     // Negative control: a flipped byte in a certified file.
     let path = put(dir.path(), "certified-p1-tampered.pdf", tampered(&p1));
     let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
