@@ -2,7 +2,9 @@
 //! §5.4: incremental updates after signing). A conservative allow-list: every object a later
 //! revision adds, overrides or frees is compared with the signed revision's version, and only
 //! the changes that adding signatures, document timestamps and validation data make are
-//! allowed — anything else (content, resources, pages, other objects) is not.
+//! allowed — anything else (content, resources, pages, other objects) is not. A DocMDP
+//! certification of the signed revision narrows or widens this: after P=1 only document
+//! timestamps (and DSS) may be added, after P=3 also new annotations.
 
 use crate::docmdp::{self, DocMdpLevel};
 use crate::pdf::{Dict, Document, ObjRef, Object, XrefEntry};
@@ -22,7 +24,8 @@ pub enum Modifications {
     /// objects; the catalog's `/AcroForm`, `/DSS`, `/Metadata`, `/Extensions`, `/Version`; the form's
     /// `/Fields` (grown by signature fields only) and `/SigFlags`; pages' `/Annots` (grown
     /// by signature widgets only); a value for an unsigned signature field; the document
-    /// information dictionary and XMP metadata stream.
+    /// information dictionary and XMP metadata stream. After a DocMDP P=1 certification,
+    /// the only new signature values allowed are document timestamps.
     SignatureMaintenance,
     /// Signature maintenance as above, and new annotations that a DocMDP level 3
     /// certification of the signed revision permits (ISO 32000-2 §12.8.2.2.2 Table 257):
