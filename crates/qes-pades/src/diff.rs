@@ -2,8 +2,11 @@
 //! §5.4: incremental updates after signing). A conservative allow-list: every object a later
 //! revision adds, overrides or frees is compared with the signed revision's version, and only
 //! the changes that adding signatures, document timestamps and validation data make are
-//! allowed — anything else (content, resources, pages, other objects) is not.
+//! allowed — anything else (content, resources, pages, other objects) is not. A DocMDP
+//! certification of the signed revision narrows or widens this: after P=1 only document
+//! timestamps (and DSS) may be added, after P=3 also new annotations.
 
+use crate::docmdp::{self, DocMdpLevel};
 use crate::pdf::{Dict, Document, ObjRef, Object, XrefEntry};
 use crate::Result;
 use serde::Serialize;
@@ -21,8 +24,14 @@ pub enum Modifications {
     /// objects; the catalog's `/AcroForm`, `/DSS`, `/Metadata`, `/Extensions`, `/Version`; the form's
     /// `/Fields` (grown by signature fields only) and `/SigFlags`; pages' `/Annots` (grown
     /// by signature widgets only); a value for an unsigned signature field; the document
-    /// information dictionary and XMP metadata stream.
+    /// information dictionary and XMP metadata stream. After a DocMDP P=1 certification,
+    /// the only new signature values allowed are document timestamps.
     SignatureMaintenance,
+    /// Signature maintenance as above, and new annotations that a DocMDP level 3
+    /// certification of the signed revision permits (ISO 32000-2 §12.8.2.2.2 Table 257):
+    /// new indirect markup or pop-up annotations (§12.5.6.2) without actions, added to
+    /// pages' `/Annots`. Existing annotations stay as signed.
+    Annotations,
     /// Something else changed: the first such object and why.
     NotAllowed {
         /// The object number.
@@ -101,8 +110,33 @@ pub(crate) fn analyse(doc: &Document<'_>, signed: &Document<'_>) -> Result<Modif
             });
         }
     }
-    Ok(Modifications::SignatureMaintenance)
+    Ok(if ctx.annotated.get() {
+        Modifications::Annotations
+    } else {
+        Modifications::SignatureMaintenance
+    })
 }
+
+/// Annotation subtypes a DocMDP level 3 certification lets later revisions add: the markup
+/// annotations of ISO 32000-2 §12.5.6.2 Table 171 (no widgets, links, media, 3D or file
+/// attachments) and their pop-ups.
+const ANNOTATION_SUBTYPES: [&str; 15] = [
+    "Text",
+    "FreeText",
+    "Line",
+    "Square",
+    "Circle",
+    "Polygon",
+    "PolyLine",
+    "Highlight",
+    "Underline",
+    "Squiggly",
+    "StrikeOut",
+    "Caret",
+    "Ink",
+    "Stamp",
+    "Popup",
+];
 
 /// What the signed revision's special objects are.
 struct Context<'d, 'a> {
@@ -112,12 +146,20 @@ struct Context<'d, 'a> {
     form: Option<ObjRef>,
     info: Option<ObjRef>,
     metadata: Option<ObjRef>,
+    /// The signed revision's certification level (catalog `/Perms /DocMDP`): at level 1
+    /// only document timestamps may be added (ISO 32000-2 §12.8.2.2.2).
+    certified: Option<DocMdpLevel>,
+    /// Whether an annotation was added under a level 3 certification.
+    annotated: std::cell::Cell<bool>,
 }
 
 impl<'d, 'a> Context<'d, 'a> {
     fn new(doc: &'d Document<'a>, signed: &'d Document<'a>) -> Result<Self> {
         let (catalog, cat) = signed.catalog()?;
+        let certified = docmdp::document_level(signed, &cat)?;
         Ok(Self {
+            certified,
+            annotated: std::cell::Cell::new(false),
             doc,
             signed,
             catalog: Some(catalog),
@@ -188,7 +230,7 @@ impl<'d, 'a> Context<'d, 'a> {
         }
         if is_signature_field(self.signed, old_d)? && old_d.get("V").is_none() {
             if only_keys_differ(old_d, new_d, &SIG_FIELD_KEYS) {
-                return Ok(None);
+                return self.value_ok(new_d);
             }
             return Ok(Some(
                 "an unsigned signature field was changed beyond its value",
@@ -234,6 +276,10 @@ impl<'d, 'a> Context<'d, 'a> {
             let Some(d) = self.doc.resolve_dict(Some(added))? else {
                 return Ok(Some("a non-dictionary was added to a form or page"));
             };
+            if what == "annotation" && self.annotation_ok(added, &d) {
+                self.annotated.set(true);
+                continue;
+            }
             if !is_signature_field(self.doc, &d)? {
                 return Ok(Some(if what == "field" {
                     "a field other than a signature field was added"
@@ -241,8 +287,60 @@ impl<'d, 'a> Context<'d, 'a> {
                     "an annotation other than a signature widget was added"
                 }));
             }
+            if let Some(reason) = self.value_ok(&d)? {
+                return Ok(Some(reason));
+            }
         }
         Ok(None)
+    }
+
+    /// Whether `d`, added to a page's `/Annots` as `added`, is an annotation a DocMDP level
+    /// 3 certification permits: a new indirect object (not one of the signed revision's),
+    /// of a markup or pop-up subtype, without `/A` or `/AA` actions.
+    fn annotation_ok(&self, added: &Object, d: &Dict) -> bool {
+        if self.certified != Some(DocMdpLevel(3)) {
+            return false;
+        }
+        let Object::Ref(r) = added else {
+            return false;
+        };
+        if !matches!(self.signed.entry(r.num), None | Some(XrefEntry::Free)) {
+            return false;
+        }
+        let subtype = d
+            .get_name("Subtype")
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or_default();
+        ANNOTATION_SUBTYPES.contains(&subtype)
+            && d.get("A").is_none()
+            && d.get("AA").is_none()
+            && d.get("Type").is_none_or(|_| d.is_type("Annot"))
+    }
+
+    /// Whether the signature field (or widget) `d` may carry the value it has: under a
+    /// DocMDP level 1 certification, only a document timestamp (§12.8.2.2.2, EN 319 142-1
+    /// §5.4.3); otherwise any value.
+    fn value_ok(&self, d: &Dict) -> Result<Option<&'static str>> {
+        if self.certified != Some(DocMdpLevel(1)) {
+            return Ok(None);
+        }
+        let value = match d.get("V") {
+            Some(v) => Some(v.clone()),
+            None => self
+                .doc
+                .resolve_dict(d.get("Parent"))?
+                .and_then(|p| p.get("V").cloned()),
+        };
+        let sig = match &value {
+            Some(v) => self.doc.resolve_dict(Some(v))?,
+            None => None,
+        };
+        let timestamp = sig.is_some_and(|s| {
+            s.is_type("DocTimeStamp") && s.get_name("SubFilter") == Some(b"ETSI.RFC3161")
+        });
+        Ok((!timestamp).then_some(
+            "a signature other than a document timestamp after a DocMDP P=1 certification",
+        ))
     }
 
     fn list(&self, doc: &Document<'_>, o: Option<&Object>) -> Result<Vec<Object>> {

@@ -24,6 +24,12 @@ pub(crate) struct Embedding<'a> {
     pub reserved: usize,
     /// The digest algorithm of the ByteRange digest handed to the value producer.
     pub algorithm: DigestAlgorithm,
+    /// A certification signature: the catalog's `/Perms /DocMDP` names the new signature
+    /// dictionary (whose head carries the `/Reference`), and the document must be unsigned.
+    pub certify: bool,
+    /// A document timestamp, which a DocMDP level 1 certification permits (ISO 32000-2
+    /// §12.8.2.2.2); any other signature is refused there.
+    pub document_timestamp: bool,
 }
 
 /// Where the signature goes.
@@ -38,8 +44,8 @@ enum Field {
 /// ByteRange digest.
 ///
 /// # Errors
-/// [`Error::Encrypted`], [`Error::NoChangesAllowed`], a reader error, [`Error::FieldExists`],
-/// the producer's error, or [`Error::ContentsTooSmall`].
+/// [`Error::Encrypted`], [`Error::NoChangesAllowed`], [`Error::AlreadySigned`], a reader
+/// error, [`Error::FieldExists`], the producer's error, or [`Error::ContentsTooSmall`].
 pub(crate) fn embed(
     input: &[u8],
     embedding: &Embedding<'_>,
@@ -50,8 +56,16 @@ pub(crate) fn embed(
         return Err(Error::Encrypted);
     }
     let (catalog_ref, mut catalog) = doc.catalog()?;
-    if docmdp::document_level(&doc, &catalog)? == Some(DocMdpLevel(1)) {
+    let certified = docmdp::document_level(&doc, &catalog)?;
+    if certified == Some(DocMdpLevel(1)) && !embedding.document_timestamp {
         return Err(Error::NoChangesAllowed);
+    }
+    // A certification signature is the document's first signature (ISO 32000-2
+    // §12.8.2.2.1).
+    if embedding.certify
+        && (certified.is_some() || !crate::verify::signature_fields(&doc)?.is_empty())
+    {
+        return Err(Error::AlreadySigned);
     }
     let mut update = Update::new(&doc);
     let sig_ref = update.allocate()?;
@@ -110,6 +124,7 @@ pub(crate) fn embed(
             form_changed = true;
         }
     }
+    let mut catalog_changed = false;
     if form_changed {
         form_dict.set("Fields", Object::Array(fields));
         match form_ref {
@@ -118,13 +133,23 @@ pub(crate) fn embed(
                 let r = update.allocate()?;
                 update.put(r, &Object::Dict(form_dict));
                 catalog.set("AcroForm", Object::Ref(r));
-                update.put(catalog_ref, &Object::Dict(catalog));
+                catalog_changed = true;
             }
             None => {
                 catalog.set("AcroForm", Object::Dict(form_dict));
-                update.put(catalog_ref, &Object::Dict(catalog));
+                catalog_changed = true;
             }
         }
+    }
+    if embedding.certify {
+        // The permissions dictionary (§12.8.4 Table 263), other entries such as /UR3 kept.
+        let mut perms = doc.resolve_dict(catalog.get("Perms"))?.unwrap_or_default();
+        perms.set("DocMDP", Object::Ref(sig_ref));
+        catalog.set("Perms", Object::Dict(perms));
+        catalog_changed = true;
+    }
+    if catalog_changed {
+        update.put(catalog_ref, &Object::Dict(catalog));
     }
     let written = update.finish()?;
     let mut update = written.update;

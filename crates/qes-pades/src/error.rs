@@ -66,6 +66,11 @@ pub enum Error {
     /// §12.8.2.2): another signature would break the certification.
     #[error("the document is certified with no changes allowed (DocMDP P=1)")]
     NoChangesAllowed,
+    /// A certification signature was asked for on a document that already has a signature
+    /// or is already certified: a certification signature must be the first one (ISO
+    /// 32000-2 §12.8.2.2.1).
+    #[error("a certification signature must be the document's first signature")]
+    AlreadySigned,
     /// The signature field name is already used in the document's form.
     #[error("a form field named {0:?} already exists")]
     FieldExists(String),

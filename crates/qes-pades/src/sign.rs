@@ -6,6 +6,7 @@
 use crate::embed::{embed, Embedding};
 use crate::pdf::write::{text_string, write_object, write_string};
 use crate::pdf::Object;
+use crate::DocMdpLevel;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use qes_cms::{CadesBuilder, Timestamper};
@@ -47,6 +48,7 @@ pub struct PadesSigner<'s> {
     field_name: Option<String>,
     signing_time: Option<DateTime<Utc>>,
     reserved: Option<usize>,
+    certification: Option<DocMdpLevel>,
 }
 
 impl std::fmt::Debug for PadesSigner<'_> {
@@ -72,6 +74,7 @@ impl<'s> PadesSigner<'s> {
             field_name: None,
             signing_time: None,
             reserved: None,
+            certification: None,
         }
     }
 
@@ -116,6 +119,21 @@ impl<'s> PadesSigner<'s> {
     /// Timestamp the signature value (PAdES B-T).
     pub fn with_timestamper(mut self, timestamper: &'s dyn Timestamper) -> Self {
         self.timestamper = Some(timestamper);
+        self
+    }
+
+    /// Make this a certification signature (ISO 32000-2 §12.8.2.2 DocMDP) permitting
+    /// `level`'s changes afterwards: 1 none, 2 form filling and signing, 3 also
+    /// annotations (levels outside 1–3 are written as 2). The signature dictionary gets a
+    /// `/Reference` with `/TransformMethod /DocMDP` and the catalog `/Perms /DocMDP`, in
+    /// the same update; the document must not be signed yet.
+    pub fn with_certification(mut self, level: DocMdpLevel) -> Self {
+        let p = if (1..=3).contains(&level.0) {
+            level.0
+        } else {
+            2
+        };
+        self.certification = Some(DocMdpLevel(p));
         self
     }
 
@@ -174,7 +192,8 @@ impl<'s> PadesSigner<'s> {
     /// # Errors
     /// [`Error::Encrypted`] for an encrypted input; [`Error::NoChangesAllowed`] for a
     /// document certified with DocMDP level 1; a reader error when its catalog, form or
-    /// first page cannot be read; [`Error::FieldExists`] when the chosen field name is
+    /// first page cannot be read; [`Error::AlreadySigned`] for a certification of a document
+    /// that has a signature already; [`Error::FieldExists`] when the chosen field name is
     /// taken; [`Error::Cms`] when the signer or timestamper fails;
     /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
     /// (never a truncated file).
@@ -188,6 +207,8 @@ impl<'s> PadesSigner<'s> {
             dict_head: self.dictionary_head(),
             reserved: self.reserved_contents(),
             algorithm: builder.digest_algorithm(),
+            certify: self.certification.is_some(),
+            document_timestamp: false,
         };
         embed(input, &embedding, &|digest| {
             Ok(builder.sign_detached_digest(digest)?)
@@ -214,6 +235,15 @@ impl<'s> PadesSigner<'s> {
             write_object(
                 &mut d,
                 &Object::String(crate::pdf::PdfString::literal(date)),
+            );
+        }
+        if let Some(DocMdpLevel(p)) = self.certification {
+            // §12.8.1 Table 255 /Reference, Table 256 signature reference, Table 257
+            // DocMDP transform parameters.
+            let _ = write!(
+                d,
+                " /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams \
+                 <</Type /TransformParams /P {p} /V /1.2>>>>]"
             );
         }
         d

@@ -89,6 +89,8 @@ impl<'t> DocumentTimestamper<'t> {
                 .to_vec(),
             reserved: self.reserved,
             algorithm: self.timestamper.digest_algorithm(),
+            certify: false,
+            document_timestamp: true,
         };
         let algorithm = embedding.algorithm;
         embed(input, &embedding, &|digest| {

@@ -390,7 +390,7 @@ fn revision_ends(doc: &Document<'_>) -> BTreeMap<usize, usize> {
 
 /// Every terminal signature field with a value, as (qualified name, signature
 /// dictionary), walking `/Fields` and `/Kids` (§12.7.4) with `/FT` inherited.
-fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
+pub(crate) fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
     let (_, catalog) = doc.catalog()?;
     let Some(form) = doc.resolve_dict(catalog.get("AcroForm"))? else {
         return Ok(Vec::new());

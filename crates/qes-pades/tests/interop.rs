@@ -5,6 +5,10 @@
 //! - `qpdf --check` finds no syntax or stream errors in our output;
 //! - `pyhanko sign validate` judges our B-B, B-T, existing-field and twice-signed outputs
 //!   VALID, and accepts our document timestamps as signature maintenance;
+//! - our certification signatures (DocMDP P = 1, 2, 3) pass pyHanko (which reads back the
+//!   level) and pdfsig, a P=2 certification stays VALID under our approval signature, and
+//!   pyHanko agrees with us that a signature after P=1 is not allowed, and that an
+//!   annotation after P=2 is not (after P=3 we allow it, pyHanko has no annotation rule);
 //! - our B-T with a token from a real TSA (certomancer on loopback) passes pdfsig, pyHanko
 //!   and our verifier;
 //! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
@@ -438,4 +442,171 @@ fn b_t_with_a_real_tsa_passes_pdfsig_pyhanko_and_us() {
         !r.stdout.contains("The TSA certificate is trusted."),
         "{r:?}"
     );
+}
+
+/// Our certification signatures at P = 1, 2, 3, and a P=2 certification followed by our
+/// approval signature: (name, PDF, DocMDP level, signatures).
+fn certified_outputs() -> Vec<(String, Vec<u8>, u8, usize)> {
+    let signer = holder();
+    let mut out = Vec::new();
+    for p in 1..=3 {
+        let pdf = PadesSigner::new(&signer)
+            .with_certification(qes_pades::DocMdpLevel(p))
+            .with_signing_time(at())
+            .sign(&minimal_pdf("Hello"))
+            .unwrap();
+        if p == 2 {
+            let twice = PadesSigner::new(&signer).sign(&pdf).unwrap();
+            out.push(("certified-p2-then-signed.pdf".to_string(), twice, p, 2));
+        }
+        out.push((format!("certified-p{p}.pdf"), pdf, p, 1));
+    }
+    out
+}
+
+/// An approval signature appended to a P=1 document, bypassing our refusal: the update our
+/// signer makes for the same file with `/P 1` read as `/P 2` (same length, same offsets),
+/// appended to the real file (its own CMS covers the patched bytes, so it is broken; the
+/// certification's verdict is what counts).
+fn approval_after_p1(pdf: &[u8]) -> Vec<u8> {
+    let at_ = pdf.windows(5).position(|w| w == b"/P 1 ").unwrap();
+    let mut patched = pdf.to_vec();
+    patched[at_ + 3] = b'2';
+    let update = PadesSigner::new(&holder()).sign_update(&patched).unwrap();
+    [pdf, &update[..]].concat()
+}
+
+/// pyHanko's own reading of each signature's DocMDP level (`EmbeddedPdfSignature.docmdp_level`).
+const PYHANKO_DOCMDP: &str = "import sys\n\
+from pyhanko.pdf_utils.reader import PdfFileReader\n\
+with open(sys.argv[1], 'rb') as f:\n    \
+for s in PdfFileReader(f).embedded_signatures:\n        \
+print(s.field_name, s.docmdp_level)\n";
+
+/// pyHanko and pdfsig accept our certification signatures at P = 1, 2, 3; pyHanko reads
+/// the level we write, and a P=2 certification stays VALID under our later approval
+/// signature. Negative controls: pyHanko finds a signature after P=1 incompatible with the
+/// certification, and a flipped byte breaks a certified file for both tools; a document
+/// timestamp after P=1 is allowed by both.
+#[test]
+fn pyhanko_and_pdfsig_accept_our_certifications() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let python = qes_testkit::require_tool!("python3");
+    let pdfsig = qes_testkit::require_tool!("pdfsig");
+    let certutil = qes_testkit::require_tool!("certutil");
+    let dir = tempfile::tempdir().unwrap();
+    let db = nss_db(&certutil, dir.path());
+    let nss = format!("sql:{}", db.display());
+    let anchors = anchors();
+    let verifier = PadesVerifier::new(Verifier::new(&anchors, at()));
+    let levels = ["NO_CHANGES", "FILL_FORMS", "ANNOTATE"];
+    for (name, pdf, p, count) in certified_outputs() {
+        let path = put(dir.path(), &name, &pdf);
+        let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+        assert!(r.success, "{name}: {r:?}");
+        assert_eq!(
+            r.stdout.matches("The signature is judged VALID.").count(),
+            count,
+            "{name}: {r:?}"
+        );
+        let r = run(Command::new(&python)
+            .arg("-c")
+            .arg(PYHANKO_DOCMDP)
+            .arg(&path));
+        assert!(r.success, "{name}: {r:?}");
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(lines.len(), count, "{name}: {r:?}");
+        assert_eq!(
+            lines[0],
+            format!("Signature1 MDPPerm.{}", levels[usize::from(p) - 1]),
+            "{name}: {r:?}"
+        );
+        if count == 2 {
+            assert_eq!(lines[1], "Signature2 None", "{name}: {r:?}");
+        }
+        let r = run(Command::new(&pdfsig).args(["-nssdir", &nss]).arg(&path));
+        assert_eq!(
+            r.stdout.matches("Signature is Valid.").count(),
+            count,
+            "{name}: {r:?}"
+        );
+        let report = verifier.verify(&pdf).unwrap();
+        assert!(report.all_passed(), "{name}: {report:#?}");
+        assert_eq!(
+            report.signatures[0].certification,
+            Some(qes_pades::DocMdpLevel(p)),
+            "{name}"
+        );
+    }
+    // Negative control: a signature after P=1 — pyHanko and we both find the
+    // certification's later revision not allowed.
+    let (_, p1, _, _) = certified_outputs()
+        .into_iter()
+        .find(|(n, ..)| n == "certified-p1.pdf")
+        .unwrap();
+    let after = approval_after_p1(&p1);
+    let path = put(dir.path(), "certified-p1-then-signed.pdf", &after);
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(!r.success, "{r:?}");
+    assert!(!r.stdout.contains("judged VALID"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("incompatible with the current document modification policy"),
+        "{r:?}"
+    );
+    let report = verifier.verify(&after).unwrap();
+    let cert = &report.signatures[0];
+    assert_eq!(cert.certification, Some(qes_pades::DocMdpLevel(1)));
+    assert!(cert.intact && cert.valid, "{cert:#?}");
+    assert_eq!(cert.indication, Indication::TotalFailed, "{cert:#?}");
+    // A document timestamp after P=1 is allowed: pyHanko judges the certification VALID
+    // (its revision is signature maintenance), as we do.
+    let tsa = tsa();
+    let stamped = qes_pades::DocumentTimestamper::new(&tsa)
+        .timestamp(&p1)
+        .unwrap();
+    let path = put(dir.path(), "certified-p1-stamped.pdf", &stamped);
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(r.success, "{r:?}");
+    assert_eq!(r.stdout.matches("judged VALID").count(), 1, "{r:?}");
+    assert!(verifier.verify(&stamped).unwrap().all_passed());
+    // Negative control: a flipped byte in a certified file.
+    let path = put(dir.path(), "certified-p1-tampered.pdf", tampered(&p1));
+    let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+    assert!(!r.success, "{r:?}");
+    let r = run(Command::new(&pdfsig).args(["-nssdir", &nss]).arg(&path));
+    assert!(!r.stdout.contains("Signature is Valid."), "{r:?}");
+}
+
+/// A new text annotation after our certification. At P=2 pyHanko and we both find it not
+/// allowed. At P=3 we allow it (ISO 32000-2 §12.8.2.2.2 Table 257) and pyHanko does not:
+/// its default diff policy has no rule for annotations at all (`form_field_rules.py`: "TODO
+/// allow other annotation modifications, but at level ANNOTATIONS") — a known divergence,
+/// asserted so that a pyHanko that learns annotations shows up here.
+#[test]
+fn annotations_after_a_certification_ours_and_pyhankos_verdicts() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = anchors();
+    let verifier = PadesVerifier::new(Verifier::new(&anchors, at()));
+    let note = "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Vezi) >>";
+    for p in [3, 2] {
+        let pdf = PadesSigner::new(&holder())
+            .with_certification(qes_pades::DocMdpLevel(p))
+            .with_signing_time(at())
+            .sign(&minimal_pdf("Hello"))
+            .unwrap();
+        let pdf = common::add_annotation(&pdf, note, None);
+        let path = put(dir.path(), &format!("p{p}-annotated.pdf"), &pdf);
+        let r = pyhanko_validate(&pyhanko, dir.path(), &path, false);
+        assert!(!r.success, "P={p}: {r:?}");
+        assert!(
+            r.stdout
+                .contains("incompatible with the current document modification policy"),
+            "P={p}: {r:?}"
+        );
+        let s = &verifier.verify(&pdf).unwrap().signatures[0];
+        assert!(s.intact && s.valid, "{s:#?}");
+        assert_eq!(s.passed(), p == 3, "P={p}: {s:#?}");
+    }
 }

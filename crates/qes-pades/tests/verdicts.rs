@@ -219,6 +219,7 @@ fn agree_with_pyhanko_verdicts() {
                 match &s.modifications {
                     Some(Modifications::None) => "none",
                     Some(Modifications::SignatureMaintenance) => "allowed",
+                    Some(Modifications::Annotations) => "annotations",
                     Some(Modifications::NotAllowed { .. }) => "not-allowed",
                     _ => "not analysed",
                 }

@@ -146,3 +146,90 @@ pub fn run(cmd: &mut Command) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A hand-made incremental update (classic xref) adding the annotation `annot` (a
+/// dictionary's text) to the first page's `/Annots`; with `content`, it also replaces the
+/// page's content stream by a new object saying so.
+pub fn add_annotation(pdf: &[u8], annot: &str, content: Option<&str>) -> Vec<u8> {
+    use qes_pades::pdf::{Document, XrefEntry};
+    let doc = Document::open(pdf).unwrap();
+    let (page_ref, _) = doc.first_page().unwrap();
+    let Some(XrefEntry::InFile { offset, .. }) = doc.entry(page_ref.num) else {
+        panic!("page not in the file")
+    };
+    let raw = String::from_utf8_lossy(&pdf[offset..]).into_owned();
+    let body_start = raw.find("obj").unwrap() + 3;
+    let body = raw[body_start..raw.find("endobj").unwrap()]
+        .trim()
+        .to_string();
+    let size = u32::try_from(doc.trailer().get_int("Size").unwrap()).unwrap();
+    let (annot_num, content_num) = (size, size + 1);
+    let open = body.find("/Annots").unwrap();
+    let close = open + body[open..].find(']').unwrap();
+    let mut page = format!("{} {annot_num} 0 R{}", &body[..close], &body[close..]);
+    let mut objects = vec![
+        (page_ref.num, String::new()),
+        (annot_num, annot.to_string()),
+    ];
+    if let Some(text) = content {
+        let stream = format!("BT /F1 24 Tf 72 720 Td ({text}) Tj ET");
+        let c = page.find("/Contents").unwrap();
+        let end = c + page[c..].find(" R").unwrap() + 2;
+        page = format!("{}/Contents {content_num} 0 R{}", &page[..c], &page[end..]);
+        objects.push((
+            content_num,
+            format!(
+                "<< /Length {} >>\nstream\n{stream}\nendstream",
+                stream.len()
+            ),
+        ));
+    }
+    objects[0].1 = page;
+    let mut out = pdf.to_vec();
+    out.push(b'\n');
+    let mut xref = String::from("xref\n");
+    for (num, text) in &objects {
+        xref += &format!("{num} 1\n{:010} 00000 n\r\n", out.len());
+        out.extend_from_slice(format!("{num} 0 obj\n{text}\nendobj\n").as_bytes());
+    }
+    let at_ = out.len();
+    let new_size = objects.iter().map(|(n, _)| n + 1).max().unwrap().max(size);
+    xref += &format!(
+        "trailer << /Size {new_size} /Root {} /Info {} /ID {} /Prev {} >>\nstartxref\n{at_}\n%%EOF\n",
+        ref_text(doc.trailer().get("Root")),
+        ref_text(doc.trailer().get("Info")),
+        id_text(doc.trailer().get("ID")),
+        doc.startxref()
+    );
+    out.extend_from_slice(xref.as_bytes());
+    out
+}
+
+fn ref_text(o: Option<&qes_pades::pdf::Object>) -> String {
+    use qes_pades::pdf::Object;
+    match o {
+        Some(Object::Ref(r)) => format!("{} {} R", r.num, r.gen),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn id_text(o: Option<&qes_pades::pdf::Object>) -> String {
+    use qes_pades::pdf::Object;
+    let Some(Object::Array(ids)) = o else {
+        panic!("{o:?}")
+    };
+    let hex: Vec<String> = ids
+        .iter()
+        .map(|i| match i {
+            Object::String(s) => format!(
+                "<{}>",
+                s.bytes
+                    .iter()
+                    .map(|b| format!("{b:02X}"))
+                    .collect::<String>()
+            ),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    format!("[{}]", hex.join(" "))
+}
