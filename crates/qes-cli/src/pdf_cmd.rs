@@ -33,6 +33,10 @@ pub struct SignPdfArgs {
     /// /ContactInfo.
     #[arg(long)]
     pub contact: Option<String>,
+    /// Make it a certification signature (DocMDP): 1 no changes allowed afterwards, 2 form
+    /// filling and signing, 3 also annotations. Only on a document not yet signed.
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub certify: Option<u8>,
     /// Output file (default: <file> with `-signed.pdf`). Written atomically; never the input.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -88,6 +92,9 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     if let Some(contact) = &args.contact {
         builder = builder.with_contact_info(contact.clone());
     }
+    if let Some(level) = args.certify {
+        builder = builder.with_certification(qes_pades::DocMdpLevel(level));
+    }
     let output = args
         .output
         .clone()
@@ -99,10 +106,13 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     })?;
     let written = std::fs::metadata(&output).map_or(0, |m| m.len());
     println!(
-        "signed {} → {} (PAdES {}, incremental update of {} bytes)",
+        "signed {} → {} (PAdES {}{}, incremental update of {} bytes)",
         args.file.display(),
         output.display(),
         if tsa.is_some() { "B-T" } else { "B-B" },
+        args.certify
+            .map(|p| format!(", certification DocMDP P={p}"))
+            .unwrap_or_default(),
         written.saturating_sub(u64::try_from(input.len()).unwrap_or(u64::MAX))
     );
     Ok(ExitCode::SUCCESS)

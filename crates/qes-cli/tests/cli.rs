@@ -613,6 +613,49 @@ fn sign_pdf_verify_and_timestamp_pdf() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 
+    // Certification P=1, then an approval signature is refused; P=2 then signed verifies.
+    let certified = p(d, "certified.pdf");
+    let o = qes_with_password(&[
+        "sign",
+        "pdf",
+        &pdf,
+        "--key",
+        &p(d, "legal-person.p12"),
+        "--certify",
+        "1",
+        "-o",
+        &certified,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("DocMDP P=1"), "{}", stdout(&o));
+    let o = qes(&["verify", &certified, "--trust", &root, "--at", &now]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("certification signature"),
+        "{}",
+        stdout(&o)
+    );
+    let o = qes_with_password(&[
+        "sign",
+        "pdf",
+        &certified,
+        "--key",
+        &p(d, "natural-person.p12"),
+        "-o",
+        &p(d, "after-p1.pdf"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = qes_with_password(&[
+        "sign",
+        "pdf",
+        &pdf,
+        "--key",
+        &p(d, "legal-person.p12"),
+        "--certify",
+        "4",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+
     // A document timestamp from a real TSA over the signed PDF; both then verify.
     let Some(tsa) = qes_testkit::servers::TsaServer::openssl().unwrap() else {
         return;
