@@ -266,7 +266,7 @@ impl<'a> Verifier<'a> {
                 .all(oids::SIGNATURE_TIME_STAMP)
                 .flat_map(|a| a.values.iter())
             {
-                let report = self.verify_token_for(token, si.signature, pool);
+                let report = self.verify_token(token, Imprint::Data(si.signature), &pool.crls);
                 match report.indication {
                     Indication::TotalPassed => core.checks.pass(Step::SignatureTimestamp),
                     _ => core.checks.not_checked(
@@ -651,16 +651,7 @@ impl<'a> Verifier<'a> {
     /// extended key usage `id-kp-timeStamping` (and nothing else), the message imprint, and
     /// the TSA's certificate path at genTime.
     pub fn verify_timestamp_token(&self, token: &[u8], stamped: &[u8]) -> TimestampReport {
-        match asn1::normalize_to_der(token, &asn1::BerLimits::default()) {
-            Ok(der) => match SignedDataView::parse_content_info(&der) {
-                Ok(sd) => {
-                    let pool = self.pool(&sd);
-                    self.verify_token_view(&sd, Imprint::Data(stamped), &pool)
-                }
-                Err(e) => failed_token(format!("{e}")),
-            },
-            Err(e) => failed_token(format!("{e}")),
-        }
+        self.verify_token(token, Imprint::Data(stamped), &[])
     }
 
     /// As [`Verifier::verify_timestamp_token`], when only the stamped data's digest is known.
@@ -670,19 +661,17 @@ impl<'a> Verifier<'a> {
         algorithm: DigestAlgorithm,
         digest: &[u8],
     ) -> TimestampReport {
-        match asn1::normalize_to_der(token, &asn1::BerLimits::default()) {
-            Ok(der) => match SignedDataView::parse_content_info(&der) {
-                Ok(sd) => {
-                    let pool = self.pool(&sd);
-                    self.verify_token_view(&sd, Imprint::Digest(algorithm, digest), &pool)
-                }
-                Err(e) => failed_token(format!("{e}")),
-            },
-            Err(e) => failed_token(format!("{e}")),
-        }
+        self.verify_token(token, Imprint::Digest(algorithm, digest), &[])
     }
 
-    fn verify_token_for(&self, token: &[u8], stamped: &[u8], outer: &Pool) -> TimestampReport {
+    /// A token as received (BER tolerated), with the token's own certificates and CRLs plus
+    /// `outer_crls` (those of the SignedData it is embedded in) for its TSA's path.
+    fn verify_token(
+        &self,
+        token: &[u8],
+        imprint: Imprint<'_>,
+        outer_crls: &[Crl],
+    ) -> TimestampReport {
         let der = match asn1::normalize_to_der(token, &asn1::BerLimits::default()) {
             Ok(der) => der,
             Err(e) => return failed_token(format!("{e}")),
@@ -690,8 +679,8 @@ impl<'a> Verifier<'a> {
         match SignedDataView::parse_content_info(&der) {
             Ok(sd) => {
                 let mut pool = self.pool(&sd);
-                pool.crls.extend(outer.crls.iter().cloned());
-                self.verify_token_view(&sd, Imprint::Data(stamped), &pool)
+                pool.crls.extend(outer_crls.iter().cloned());
+                self.verify_token_view(&sd, imprint, &pool)
             }
             Err(e) => failed_token(format!("{e}")),
         }
