@@ -101,10 +101,11 @@ impl<S: Signer> LocalTsa<S> {
     }
 
     fn grant(&self, request_der: &[u8]) -> Result<Vec<u8>, (FailureReason, String)> {
-        let request = TimestampRequest::from_der(request_der).map_err(|e| match e {
-            TspError::UnsupportedDigest { .. } => (FailureReason::BadAlg, e.to_string()),
-            other => (FailureReason::BadDataFormat, other.to_string()),
-        })?;
+        let (request, hash_algorithm) =
+            TimestampRequest::from_der_with_hash_identifier(request_der).map_err(|e| match e {
+                TspError::UnsupportedDigest { .. } => (FailureReason::BadAlg, e.to_string()),
+                other => (FailureReason::BadDataFormat, other.to_string()),
+            })?;
         if request.policy().is_some_and(|p| *p != self.policy) {
             return Err((
                 FailureReason::UnacceptedPolicy,
@@ -122,9 +123,6 @@ impl<S: Signer> LocalTsa<S> {
         let imprint = request.imprint();
         // RFC 3161 §2.4.2: the token's messageImprint has the same value as the request's, so
         // the hash AlgorithmIdentifier is echoed as sent (NULL parameters or absent).
-        let hash_algorithm = <x509_tsp::TimeStampReq as der::Decode>::from_der(request_der)
-            .map(|raw| raw.message_imprint.hash_algorithm)
-            .unwrap_or_else(|_| imprint.algorithm().algorithm_identifier());
         let mut info = TstInfo::new(
             self.policy,
             qes_cms::asn1::MessageImprint {

@@ -361,6 +361,15 @@ impl TimestampRequest {
     /// than SHA-256/384/512; [`TspError::DigestLength`]; [`TspError::UnsupportedRequest`] for
     /// extensions, non-NULL hash parameters or a negative nonce.
     pub fn from_der(bytes: &[u8]) -> Result<Self, TspError> {
+        Self::from_der_with_hash_identifier(bytes).map(|(request, _)| request)
+    }
+
+    /// As [`TimestampRequest::from_der`], also returning the imprint's hash
+    /// AlgorithmIdentifier exactly as sent (parameters absent or NULL), which a TSA echoes
+    /// in its token (RFC 3161 §2.4.2).
+    pub(crate) fn from_der_with_hash_identifier(
+        bytes: &[u8],
+    ) -> Result<(Self, spki::AlgorithmIdentifierOwned), TspError> {
         let req = TimeStampReq::from_der(bytes).map_err(TspError::der("TimeStampReq"))?;
         if req.extensions.is_some() {
             return Err(TspError::UnsupportedRequest("extensions"));
@@ -380,12 +389,13 @@ impl TimestampRequest {
             .as_ref()
             .map(|n| Nonce::from_integer_contents(n.as_bytes()))
             .transpose()?;
-        Ok(Self {
+        let request = Self {
             imprint,
             nonce,
             cert_req: req.cert_req,
             policy: req.req_policy,
-        })
+        };
+        Ok((request, req.message_imprint.hash_algorithm))
     }
 }
 
