@@ -63,17 +63,11 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let dir = match &args.keep {
         Some(dir) => dir.clone(),
         None => {
-            temp = tempfile::tempdir().map_err(|source| CliError::Io {
-                path: std::env::temp_dir(),
-                source,
-            })?;
+            temp = tempfile::tempdir().map_err(CliError::io(&std::env::temp_dir()))?;
             temp.path().to_path_buf()
         }
     };
-    let written = pki.write_to(&dir).map_err(|source| CliError::Io {
-        path: dir.clone(),
-        source,
-    })?;
+    let written = pki.write_to(&dir).map_err(CliError::io(&dir))?;
     println!("   wrote {} files to {}", written.len(), dir.display());
 
     // A twin of the holder's certificate that the CA revokes, to show the other verdict.
@@ -95,15 +89,9 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         )
         .map_err(|e| CliError::TestPki(e.to_string()))?;
     let crl_path = dir.join("qualified-ca-current.crl");
-    std::fs::write(&crl_path, &crl_der).map_err(|source| CliError::Io {
-        path: crl_path.clone(),
-        source,
-    })?;
+    write(&crl_path, &crl_der)?;
     let twin_path = dir.join("revoked-holder.pem");
-    std::fs::write(&twin_path, revoked_twin.cert_pem()).map_err(|source| CliError::Io {
-        path: twin_path.clone(),
-        source,
-    })?;
+    write(&twin_path, revoked_twin.cert_pem().as_bytes())?;
     println!(
         "   issued a second holder certificate and revoked it in {}",
         crl_path.display()
@@ -243,10 +231,7 @@ fn sign_document(
         .commitment(CommitmentTypeIndication::new(CommitmentType::ProofOfOrigin))
         .timestamper(timestamper)
         .sign_detached(text.as_bytes())
-        .map_err(|source| CliError::Cms {
-            path: document.clone(),
-            source: Box::new(source),
-        })?;
+        .map_err(CliError::cms(&document))?;
     let p7s_path = files::with_extension_added(&document, "p7s");
     write(&p7s_path, &p7s)?;
     println!(
@@ -263,10 +248,7 @@ fn sign_document(
     let verify = |content: &[u8]| {
         verifier
             .verify(&p7s, Content::Detached(content))
-            .map_err(|source| CliError::Cms {
-                path: p7s_path.clone(),
-                source: Box::new(source),
-            })
+            .map_err(CliError::cms(&p7s_path))
     };
     println!(
         "\n6. Verifying the signature (qes verify {} --content {})",
@@ -292,10 +274,7 @@ fn sign_document(
         .with_location("Bucuresti")
         .with_timestamper(timestamper)
         .sign(&pdf)
-        .map_err(|source| CliError::Pdf {
-            path: pdf_path.clone(),
-            source: Box::new(source),
-        })?;
+        .map_err(CliError::pdf(&pdf_path))?;
     let signed_path = dir.join("declaration-signed.pdf");
     write(&signed_path, &signed_pdf)?;
     println!(
@@ -308,10 +287,7 @@ fn sign_document(
     let pades = |bytes: &[u8]| {
         qes_pades::PadesVerifier::new(verifier.clone())
             .verify(bytes)
-            .map_err(|source| CliError::Pdf {
-                path: signed_path.clone(),
-                source: Box::new(source),
-            })
+            .map_err(CliError::pdf(&signed_path))
     };
     println!(
         "\n9. Verifying the signed PDF (qes verify {})",
@@ -340,10 +316,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|source| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::write(path, bytes).map_err(CliError::io(path))
 }
 
 fn first(path: &std::path::Path) -> Result<qes_cert::Certificate, CliError> {

@@ -1,6 +1,6 @@
 //! The CLI's error: what went wrong, rendered as one line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A usage, I/O or input error: the command could not run to a verdict.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +73,47 @@ pub enum CliError {
 impl CliError {
     /// Exit status for every `CliError` (verdicts use 0 and 1).
     pub const EXIT_CODE: u8 = 2;
+
+    /// The mapper of an I/O error on `path`.
+    pub fn io(path: &Path) -> impl Fn(std::io::Error) -> Self + '_ {
+        move |source| Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The mapper of a key-loading error on the key file `path`.
+    pub fn key(path: &Path) -> impl Fn(qes_signer::SignError) -> Self + '_ {
+        move |source| Self::Key {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The mapper of a CMS error on `path`.
+    pub fn cms(path: &Path) -> impl Fn(qes_cms::Error) -> Self + '_ {
+        move |source| Self::Cms {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The mapper of a PDF error on `path`.
+    pub fn pdf(path: &Path) -> impl Fn(qes_pades::Error) -> Self + '_ {
+        move |source| Self::Pdf {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The mapper of a time-stamp protocol error about `what` (a TSA URL or a file).
+    pub fn tsp(what: impl std::fmt::Display) -> impl Fn(qes_tsp::TspError) -> Self {
+        let what = what.to_string();
+        move |source| Self::Tsp {
+            what: what.clone(),
+            source: Box::new(source),
+        }
+    }
 
     /// An input error about `path`.
     pub fn input(path: impl Into<PathBuf>, source: qes_cert::Error) -> Self {

@@ -8,10 +8,7 @@ use crate::error::CliError;
 
 /// Read a file whole.
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read(path).map_err(CliError::io(path))
 }
 
 /// Every certificate in a DER, PEM, PEM-bundle or `.p7b` file.
@@ -59,10 +56,7 @@ pub fn with_extension_added(path: &Path, ext: &str) -> PathBuf {
 pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, CliError> {
     std::fs::File::open(path)
         .map(std::io::BufReader::new)
-        .map_err(|source| CliError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(CliError::io(path))
 }
 
 /// The parse mode a `--lenient` flag selects.
@@ -79,10 +73,7 @@ pub fn parse_mode(lenient: bool) -> ParseMode {
 /// overwrite any of `inputs` (an input is never modified).
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), CliError> {
     write_atomic_with(path, inputs, |out| {
-        out.write_all(bytes).map_err(|source| CliError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        out.write_all(bytes).map_err(CliError::io(path))
     })
 }
 
@@ -93,10 +84,7 @@ pub fn write_atomic_with(
     inputs: &[&Path],
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
-    let io = |source| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = CliError::io(path);
     if let Ok(out) = path.canonicalize() {
         if inputs
             .iter()
@@ -112,11 +100,11 @@ pub fn write_atomic_with(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let temp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    let temp = tempfile::NamedTempFile::new_in(&dir).map_err(&io)?;
     let mut buffered = std::io::BufWriter::new(temp);
     write(&mut buffered)?;
     let temp = buffered.into_inner().map_err(|e| io(e.into_error()))?;
-    temp.as_file().sync_all().map_err(io)?;
+    temp.as_file().sync_all().map_err(&io)?;
     temp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

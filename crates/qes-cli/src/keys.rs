@@ -55,10 +55,7 @@ fn is_pkcs12(path: &Path) -> bool {
 pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
     let bytes = zeroize::Zeroizing::new(files::read(&args.key)?);
     let password = password(args)?;
-    let key_err = |source| CliError::Key {
-        path: args.key.clone(),
-        source: Box::new(source),
-    };
+    let key_err = CliError::key(&args.key);
     if is_pkcs12(&args.key) {
         let password = password.ok_or_else(|| {
             CliError::Usage(format!(
@@ -71,7 +68,7 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
                 "--cert and --chain are for PKCS#8 keys; a PKCS#12 file brings its own".into(),
             ));
         }
-        return SoftwareSigner::from_pkcs12(&bytes, &password).map_err(key_err);
+        return SoftwareSigner::from_pkcs12(&bytes, &password).map_err(&key_err);
     }
     let key = match (bytes.starts_with(b"-----"), &password) {
         (true, pw) => {
@@ -94,7 +91,7 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
             .or_else(|_| SoftwareKey::from_pkcs8_der(&bytes)),
         (false, None) => SoftwareKey::from_pkcs8_der(&bytes),
     }
-    .map_err(key_err)?;
+    .map_err(&key_err)?;
     let cert_path = args
         .cert
         .as_ref()
@@ -106,6 +103,6 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
     let chain = files::all_certificates(&args.chain, qes_cert::ParseMode::Lenient)?;
     Ok(key
         .with_certificate(cert)
-        .map_err(key_err)?
+        .map_err(&key_err)?
         .with_chain(chain))
 }

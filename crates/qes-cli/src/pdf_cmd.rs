@@ -60,13 +60,6 @@ fn default_output(input: &Path, suffix: &str) -> PathBuf {
     input.with_file_name(format!("{stem}-{suffix}.pdf"))
 }
 
-fn pdf_err(path: &Path) -> impl Fn(qes_pades::Error) -> CliError + '_ {
-    move |source| CliError::Pdf {
-        path: path.to_path_buf(),
-        source: Box::new(source),
-    }
-}
-
 /// Run `qes sign pdf`.
 pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     let signer = keys::load(&args.key)?;
@@ -102,7 +95,9 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     // The signed file streams into the output: the input plus the update, never both in
     // memory.
     files::write_atomic_with(&output, &[&args.file], |out| {
-        builder.sign_to(&input, out).map_err(pdf_err(&args.file))
+        builder
+            .sign_to(&input, out)
+            .map_err(CliError::pdf(&args.file))
     })?;
     let written = std::fs::metadata(&output).map_or(0, |m| m.len());
     println!(
@@ -124,7 +119,7 @@ pub fn timestamp(args: &TimestampPdfArgs) -> Result<ExitCode, CliError> {
     let tsa = crate::tsp_cmd::http_timestamper(&args.tsa)?;
     let stamped = DocumentTimestamper::new(&tsa)
         .timestamp(&input)
-        .map_err(pdf_err(&args.file))?;
+        .map_err(CliError::pdf(&args.file))?;
     let output = args
         .output
         .clone()
@@ -152,7 +147,9 @@ pub fn verify(
     cms: Verifier<'_>,
     json: bool,
 ) -> Result<ExitCode, CliError> {
-    let report = PadesVerifier::new(cms).verify(pdf).map_err(pdf_err(path))?;
+    let report = PadesVerifier::new(cms)
+        .verify(pdf)
+        .map_err(CliError::pdf(path))?;
     crate::verdict::print(&report, json, render, report.all_passed())
 }
 

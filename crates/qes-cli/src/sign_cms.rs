@@ -89,10 +89,7 @@ pub fn run(args: &SignCmsArgs) -> Result<ExitCode, CliError> {
     } else {
         builder.sign_attached(&files::read(&args.file)?)
     }
-    .map_err(|source| CliError::Cms {
-        path: args.file.clone(),
-        source: Box::new(source),
-    })?;
+    .map_err(CliError::cms(&args.file))?;
     files::write_atomic(&output, &p7s, &[&args.file])?;
     println!(
         "signed {} → {} ({}, {}{})",

@@ -68,28 +68,17 @@ pub fn digest_arg(name: &str) -> Result<DigestAlgorithm, CliError> {
 
 /// A TSA client over HTTP(S) to `url`, also usable as a CAdES timestamper.
 pub fn http_timestamper(url: &str) -> Result<TspClient<HttpTransport>, CliError> {
-    let transport = HttpTransport::new(url).map_err(|source| CliError::Tsp {
-        what: format!("TSA {url}"),
-        source: Box::new(source),
-    })?;
+    let transport = HttpTransport::new(url).map_err(CliError::tsp(format!("TSA {url}")))?;
     Ok(TspClient::new(transport))
 }
 
 /// Run `qes tsp query`.
 pub fn query(args: &QueryArgs) -> Result<ExitCode, CliError> {
     let algorithm = digest_arg(&args.hash)?;
-    let tsp_err = |source| CliError::Tsp {
-        what: format!("TSA {}", args.tsa),
-        source: Box::new(source),
-    };
-    let imprint =
-        MessageImprint::of_reader(algorithm, files::open(&args.file)?).map_err(|source| {
-            CliError::Tsp {
-                what: args.file.display().to_string(),
-                source: Box::new(source),
-            }
-        })?;
-    let mut request = TimestampRequest::new(imprint).map_err(tsp_err)?;
+    let tsp_err = CliError::tsp(format!("TSA {}", args.tsa));
+    let imprint = MessageImprint::of_reader(algorithm, files::open(&args.file)?)
+        .map_err(CliError::tsp(args.file.display()))?;
+    let mut request = TimestampRequest::new(imprint).map_err(&tsp_err)?;
     if let Some(policy) = &args.policy {
         let oid = policy
             .parse()
@@ -97,16 +86,16 @@ pub fn query(args: &QueryArgs) -> Result<ExitCode, CliError> {
         request = request.with_policy(oid);
     }
     let client = http_timestamper(&args.tsa)?;
-    let (response, body) = client.request_with_body(&request).map_err(tsp_err)?;
+    let (response, body) = client.request_with_body(&request).map_err(&tsp_err)?;
     let token = response.token().unwrap_or_default();
-    let info = qes_tsp::check_token_answers(&request, token).map_err(tsp_err)?;
+    let info = qes_tsp::check_token_answers(&request, token).map_err(&tsp_err)?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| files::with_extension_added(&args.file, "tsr"));
     files::write_atomic(&output, &body, &[&args.file])?;
     if let Some(path) = &args.request_out {
-        files::write_atomic(path, &request.to_der().map_err(tsp_err)?, &[&args.file])?;
+        files::write_atomic(path, &request.to_der().map_err(&tsp_err)?, &[&args.file])?;
     }
     println!(
         "time-stamped {} at {} by {} (policy {}, serial {}) → {}",
@@ -128,16 +117,12 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let bytes = files::read(&args.token)?;
     // A .tsr is a TimeStampResp; anything else is taken as the token itself.
     let token = match TimestampResponse::from_der(&bytes) {
-        Ok(response) => response.into_granted().map_err(|source| CliError::Tsp {
-            what: args.token.display().to_string(),
-            source: Box::new(source),
-        })?,
+        Ok(response) => response
+            .into_granted()
+            .map_err(CliError::tsp(args.token.display()))?,
         Err(_) => bytes,
     };
-    let info = qes_cms::token_tst_info(&token).map_err(|source| CliError::Cms {
-        path: args.token.clone(),
-        source: Box::new(source),
-    })?;
+    let info = qes_cms::token_tst_info(&token).map_err(CliError::cms(&args.token))?;
     let algorithm = DigestAlgorithm::from_oid(&info.message_imprint.hash_algorithm.oid)
         .ok_or_else(|| {
             CliError::Usage(format!(
@@ -146,13 +131,8 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
                 info.message_imprint.hash_algorithm.oid
             ))
         })?;
-    let digest =
-        MessageImprint::of_reader(algorithm, files::open(&args.data)?).map_err(|source| {
-            CliError::Tsp {
-                what: args.data.display().to_string(),
-                source: Box::new(source),
-            }
-        })?;
+    let digest = MessageImprint::of_reader(algorithm, files::open(&args.data)?)
+        .map_err(CliError::tsp(args.data.display()))?;
     let report = Verifier::new(&anchors, at)
         .with_intermediates(intermediates)
         .verify_timestamp_token_digest(&token, algorithm, digest.digest());

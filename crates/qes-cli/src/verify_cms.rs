@@ -87,19 +87,16 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         return crate::pdf_cmd::verify(&args.file, &signature, verifier, args.json);
     }
     let verifier = verifier.with_minimum_level(minimum_level);
-    let cms_err = |source| CliError::Cms {
-        path: args.file.clone(),
-        source: Box::new(source),
-    };
+    let cms_err = CliError::cms(&args.file);
     let report = match &args.content {
         None => verifier
             .verify(&signature, Content::Attached)
-            .map_err(cms_err)?,
+            .map_err(&cms_err)?,
         Some(path) => {
             let mut reader = files::open(path)?;
             verifier
                 .verify(&signature, Content::DetachedReader(&mut reader))
-                .map_err(cms_err)?
+                .map_err(&cms_err)?
         }
     };
     crate::verdict::print(&report, args.json, render, report.all_passed())
