@@ -286,6 +286,24 @@ fn qes_with_password(args: &[&str]) -> Output {
         .expect("run qes")
 }
 
+/// `qes verify <p7s> --content <content> --trust root-ca.pem --at <at()> [extra]`.
+fn verify_detached(d: &Path, p7s: &str, content: &str, extra: &[&str]) -> Output {
+    let root = p(d, "root-ca.pem");
+    let at = at();
+    let mut args = vec![
+        "verify",
+        p7s,
+        "--content",
+        content,
+        "--trust",
+        &root,
+        "--at",
+        &at,
+    ];
+    args.extend_from_slice(extra);
+    qes(&args)
+}
+
 #[test]
 fn sign_cms_then_verify_attached_and_detached() {
     let dir = pki_dir();
@@ -334,17 +352,7 @@ fn sign_cms_then_verify_attached_and_detached() {
         &detached,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = qes(&[
-        "verify",
-        &detached,
-        "--content",
-        &doc,
-        "--trust",
-        &p(d, "root-ca.pem"),
-        "--at",
-        &at(),
-        "--json",
-    ]);
+    let o = verify_detached(d, &detached, &doc, &["--json"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json["detached"], true);
@@ -355,18 +363,7 @@ fn sign_cms_then_verify_attached_and_detached() {
         .contains("VATRO-"));
 
     // A B-B signature is not B-T; an unknown level is a usage error.
-    let o = qes(&[
-        "verify",
-        &detached,
-        "--content",
-        &doc,
-        "--trust",
-        &p(d, "root-ca.pem"),
-        "--at",
-        &at(),
-        "--require-level",
-        "B-T",
-    ]);
+    let o = verify_detached(d, &detached, &doc, &["--require-level", "B-T"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("below the required"), "{}", stdout(&o));
     let o = qes(&[
@@ -384,16 +381,7 @@ fn sign_cms_then_verify_attached_and_detached() {
     // Changed content: exit 1 with the sub-indication.
     let changed = p(d, "changed.xml");
     std::fs::write(&changed, b"<Invoice>RO-2</Invoice>").unwrap();
-    let o = qes(&[
-        "verify",
-        &detached,
-        "--content",
-        &changed,
-        "--trust",
-        &p(d, "root-ca.pem"),
-        "--at",
-        &at(),
-    ]);
+    let o = verify_detached(d, &detached, &changed, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("HASH_FAILURE"), "{}", stdout(&o));
 
