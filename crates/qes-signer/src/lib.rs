@@ -14,6 +14,7 @@
 //! | [`Signer`], [`check_digest_request`] | the trait and the checks every backend does first | |
 //! | [`SignatureAlgorithm`], [`DigestAlgorithm`] | algorithms with their AlgorithmIdentifiers, RSASSA-PSS parameters | RFC 4055, RFC 5754, RFC 5758 |
 //! | [`ecdsa_raw_to_der`], [`ecdsa_der_to_raw`] | raw `r‖s` ↔ DER `Ecdsa-Sig-Value` | RFC 3279 §2.2.3 |
+//! | [`KeySigner`] | a key that signs before it has a certificate (CSR proof of possession) | RFC 2986 §3 |
 //! | [`SoftwareKey`], [`SoftwareSigner`] | the software backend: PKCS#8 (plain, encrypted), PKCS#12 (modern and legacy) | RFC 5958, RFC 8018, RFC 7292 |
 //! | [`AlgorithmSigner`] | any signer as a RustCrypto `signature::Signer` for `x509-cert` and `cms` builders | |
 //! | `conformance` (feature `conformance`) | the suite every backend runs | |
@@ -56,12 +57,14 @@ mod algorithm;
 pub mod conformance;
 mod encoding;
 mod error;
+mod key_signer;
 mod rustcrypto;
 mod software;
 
 pub use algorithm::{Curve, DigestAlgorithm, Hasher, KeyKind, SignatureAlgorithm};
 pub use encoding::{ecdsa_der_to_raw, ecdsa_raw_to_der};
 pub use error::{BackendError, SignError};
+pub use key_signer::KeySigner;
 pub use rustcrypto::{AlgorithmSigner, PublicKeyInfo, SignatureValue};
 pub use software::{
     SoftwareKey, SoftwareSigner, MAX_KDF_ITERATIONS, MAX_KDF_WORK, MAX_KEY_FILE_LEN,

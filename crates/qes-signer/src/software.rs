@@ -102,6 +102,29 @@ impl SoftwareKey {
         self.key.public_key()
     }
 
+    /// Generate a fresh key in memory (RSA with `bits` bits and e = 65537, or ECDSA on the
+    /// curve), e.g. for a certificate request (RFC 2986) on a new key. Returns the key and
+    /// its unencrypted PKCS#8 `PrivateKeyInfo` (zeroized on drop) for the caller to store,
+    /// encrypted, wherever it keeps keys.
+    ///
+    /// # Errors
+    /// [`SignError::KeyLoad`] for an RSA size outside [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`] or a
+    /// failure of the system random generator.
+    pub fn generate(kind: KeyKind) -> Result<(Self, zeroize::Zeroizing<Vec<u8>>), SignError> {
+        let pkcs8 = key::generate_pkcs8(kind)?;
+        let key = Self::from_pkcs8_der(&pkcs8)?;
+        Ok((key, pkcs8))
+    }
+
+    /// Sign `message` (hashing it); the caller has checked that `algorithm` fits the key.
+    pub(crate) fn sign_message(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+    ) -> Result<Vec<u8>, SignError> {
+        self.key.sign_message(algorithm, message)
+    }
+
     /// Pair the key with its certificate.
     ///
     /// # Errors

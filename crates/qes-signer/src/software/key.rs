@@ -337,3 +337,35 @@ fn is_named_curve(spki: &SubjectPublicKeyInfoOwned, curve: Curve) -> bool {
             .and_then(|p| p.decode_as::<Oid>().ok())
             == Some(curve_oid(curve))
 }
+
+/// A fresh PKCS#8 `PrivateKeyInfo` of `kind`: ECDSA keys from ring's generator, RSA keys
+/// (e = 65537) from RustCrypto's, both over the operating system's random source.
+pub(crate) fn generate_pkcs8(kind: KeyKind) -> Result<Zeroizing<Vec<u8>>, SignError> {
+    use ring::signature::{
+        EcdsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
+    };
+    let rng = ring::rand::SystemRandom::new();
+    match kind {
+        KeyKind::Ec(curve) => {
+            let alg = match curve {
+                Curve::P256 => &ECDSA_P256_SHA256_ASN1_SIGNING,
+                Curve::P384 => &ECDSA_P384_SHA384_ASN1_SIGNING,
+            };
+            let doc = EcdsaKeyPair::generate_pkcs8(alg, &rng)
+                .map_err(|e| SignError::key_load("EC key generation failed", e))?;
+            Ok(Zeroizing::new(doc.as_ref().to_vec()))
+        }
+        KeyKind::Rsa { bits } => {
+            use rsa::pkcs8::EncodePrivateKey;
+            if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+                return Err(SignError::key_load_bare("RSA modulus size out of range"));
+            }
+            let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
+                .map_err(|e| SignError::key_load("RSA key generation failed", e))?;
+            let doc = key
+                .to_pkcs8_der()
+                .map_err(|e| SignError::key_load("cannot encode the RSA key", e))?;
+            Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+        }
+    }
+}
