@@ -59,6 +59,15 @@ pub enum CliError {
         #[source]
         source: Box<qes_tsp::TspError>,
     },
+    /// Building a certificate request failed.
+    #[error("{path}: {source}")]
+    Csr {
+        /// The request file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<qes_renewal::CsrError>,
+    },
     /// A command-line value is malformed.
     #[error("{0}")]
     Usage(String),

@@ -108,3 +108,20 @@ pub fn write_atomic_with(
     temp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
+
+/// Write a secret (a private key) to a new file readable only by its owner (mode 0600 on
+/// Unix), refusing to overwrite an existing file.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(CliError::io(path))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(CliError::io(path))
+}

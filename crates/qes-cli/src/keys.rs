@@ -30,7 +30,14 @@ pub struct KeyArgs {
 }
 
 fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
-    if let Some(path) = &args.password_file {
+    read_password(args.password_file.as_deref())
+}
+
+/// The first line of `password_file`, else $QES_KEY_PASSWORD, else none.
+fn read_password(
+    password_file: Option<&Path>,
+) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
+    if let Some(path) = password_file {
         let bytes = zeroize::Zeroizing::new(files::read(path)?);
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| CliError::Usage(format!("{}: password is not UTF-8", path.display())))?;
@@ -43,7 +50,7 @@ fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliErr
 }
 
 /// PKCS#12 by extension (`.p12`, `.pfx`), or a DER file that parses as one.
-fn is_pkcs12(path: &Path) -> bool {
+pub fn is_pkcs12(path: &Path) -> bool {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -70,28 +77,7 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
         }
         return SoftwareSigner::from_pkcs12(&bytes, &password).map_err(&key_err);
     }
-    let key = match (bytes.starts_with(b"-----"), &password) {
-        (true, pw) => {
-            let pem = std::str::from_utf8(&bytes).map_err(|_| {
-                CliError::Usage(format!("{}: PEM is not UTF-8", args.key.display()))
-            })?;
-            if pem.contains("ENCRYPTED PRIVATE KEY") {
-                let pw = pw.as_ref().ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "{} is encrypted: give --password-file or ${PASSWORD_ENV}",
-                        args.key.display()
-                    ))
-                })?;
-                SoftwareKey::from_encrypted_pkcs8_pem(pem, pw)
-            } else {
-                SoftwareKey::from_pkcs8_pem(pem)
-            }
-        }
-        (false, Some(pw)) => SoftwareKey::from_encrypted_pkcs8_der(&bytes, pw)
-            .or_else(|_| SoftwareKey::from_pkcs8_der(&bytes)),
-        (false, None) => SoftwareKey::from_pkcs8_der(&bytes),
-    }
-    .map_err(&key_err)?;
+    let key = pkcs8_key(&args.key, &bytes, password.as_deref().map(String::as_str))?;
     let cert_path = args
         .cert
         .as_ref()
@@ -105,4 +91,37 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
         .with_certificate(cert)
         .map_err(&key_err)?
         .with_chain(chain))
+}
+
+/// A PKCS#8 private key (PEM or DER, encrypted or not) without a certificate, e.g. the key a
+/// certificate request is for.
+pub fn load_key(path: &Path, password_file: Option<&Path>) -> Result<SoftwareKey, CliError> {
+    let bytes = zeroize::Zeroizing::new(files::read(path)?);
+    let password = read_password(password_file)?;
+    pkcs8_key(path, &bytes, password.as_deref().map(String::as_str))
+}
+
+fn pkcs8_key(path: &Path, bytes: &[u8], password: Option<&str>) -> Result<SoftwareKey, CliError> {
+    let key_err = CliError::key(path);
+    match (bytes.starts_with(b"-----"), password) {
+        (true, pw) => {
+            let pem = std::str::from_utf8(bytes)
+                .map_err(|_| CliError::Usage(format!("{}: PEM is not UTF-8", path.display())))?;
+            if pem.contains("ENCRYPTED PRIVATE KEY") {
+                let pw = pw.ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "{} is encrypted: give --password-file or ${PASSWORD_ENV}",
+                        path.display()
+                    ))
+                })?;
+                SoftwareKey::from_encrypted_pkcs8_pem(pem, pw)
+            } else {
+                SoftwareKey::from_pkcs8_pem(pem)
+            }
+        }
+        (false, Some(pw)) => SoftwareKey::from_encrypted_pkcs8_der(bytes, pw)
+            .or_else(|_| SoftwareKey::from_pkcs8_der(bytes)),
+        (false, None) => SoftwareKey::from_pkcs8_der(bytes),
+    }
+    .map_err(&key_err)
 }

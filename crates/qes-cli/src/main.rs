@@ -11,6 +11,7 @@ mod error;
 mod files;
 mod keys;
 mod pdf_cmd;
+mod renew_cmd;
 mod sign_cms;
 mod tsp_cmd;
 mod verdict;
@@ -46,6 +47,9 @@ enum Command {
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
+    /// Certificate renewal: the plan (deadlines, new validity, reminders), the request.
+    #[command(subcommand)]
+    Renew(RenewCommand),
     /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
     /// certificate, sign a file as CAdES B-T, verify it.
     Demo(demo::DemoArgs),
@@ -74,6 +78,14 @@ enum TspCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RenewCommand {
+    /// The renewal plan of a certificate: status, deadline, new validity, reminders, next steps.
+    Plan(renew_cmd::PlanArgs),
+    /// A PKCS#10 request for the renewal, signed by the key it certifies.
+    Csr(renew_cmd::CsrArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum CertCommand {
     /// Show a certificate's qualified profile, holder identity, lint findings and validity.
     Inspect(cert_inspect::InspectArgs),
@@ -92,6 +104,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify_cms::run(&args),
         Command::Tsp(TspCommand::Query(args)) => tsp_cmd::query(&args),
         Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),
+        Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
+        Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
         Command::Demo(args) => demo::run(&args),
     };
     match outcome {

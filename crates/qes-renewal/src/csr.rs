@@ -73,11 +73,15 @@ impl CsrBuilder {
     ///
     /// # Errors
     /// [`CsrError::Subject`] when the string does not parse.
+    ///
+    /// Besides the names RFC 4514 and RFC 4519 define, `organizationIdentifier` (X.520
+    /// 2.5.4.97, the `VATRO-…` of ETSI EN 319 412-1 §5.1.4) is understood.
     pub fn from_subject_str(subject: &str) -> Result<Self, CsrError> {
-        let name = Name::from_str(subject).map_err(|source| CsrError::Subject {
-            subject: subject.to_owned(),
-            source,
-        })?;
+        let name =
+            Name::from_str(&with_dotted_names(subject)).map_err(|source| CsrError::Subject {
+                subject: subject.to_owned(),
+                source,
+            })?;
         Ok(Self::new(name))
     }
 
@@ -190,6 +194,45 @@ impl CsrBuilder {
         let der = request.to_der().map_err(CsrError::Encode)?;
         CertificationRequest::from_der(&der)
     }
+}
+
+/// Attribute type names the RFC 4514 parser does not know, rewritten to their dotted OIDs.
+const EXTRA_NAMES: [(&str, &str); 1] = [("organizationidentifier", "2.5.4.97")];
+
+/// `subject` with each RDN attribute type in [`EXTRA_NAMES`] replaced by its dotted OID.
+fn with_dotted_names(subject: &str) -> String {
+    let mut out = String::with_capacity(subject.len());
+    let mut at_type = true;
+    let mut escaped = false;
+    let mut start = 0;
+    for (i, c) in subject.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '=' if at_type => {
+                let name = subject.get(start..i).unwrap_or_default();
+                let trimmed = name.trim().to_ascii_lowercase();
+                match EXTRA_NAMES.iter().find(|(n, _)| *n == trimmed) {
+                    Some((_, oid)) => out.push_str(oid),
+                    None => out.push_str(name),
+                }
+                out.push('=');
+                at_type = false;
+                start = i + 1;
+            }
+            ',' | '+' if !at_type => {
+                out.push_str(subject.get(start..=i).unwrap_or_default());
+                at_type = true;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push_str(subject.get(start..).unwrap_or_default());
+    out
 }
 
 /// One extension asked for in `extensionRequest`.
@@ -388,4 +431,29 @@ fn info_range(der: &[u8]) -> der::Result<std::ops::Range<usize>> {
     let start = usize::try_from(outer.position())?;
     let info = outer.tlv_bytes()?;
     Ok(start..start.saturating_add(info.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_identifier_is_understood_and_escapes_respected() {
+        assert_eq!(
+            with_dotted_names("CN=Firma SRL, organizationIdentifier=VATRO-1,C=RO"),
+            "CN=Firma SRL,2.5.4.97=VATRO-1,C=RO"
+        );
+        assert_eq!(
+            with_dotted_names(r"CN=a\,organizationIdentifier=x+O=y"),
+            r"CN=a\,organizationIdentifier=x+O=y"
+        );
+        let builder = CsrBuilder::from_subject_str("organizationIdentifier=VATRO-1,C=RO");
+        let name = builder.map(|b| b.subject).unwrap_or_default();
+        let oids: Vec<String> = name
+            .0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter().map(|atv| atv.oid.to_string()))
+            .collect();
+        assert!(oids.contains(&"2.5.4.97".to_owned()), "{oids:?}");
+    }
 }
