@@ -8,10 +8,12 @@
 //! | [`signer`] | `qes-signer` |
 //! | [`cms`] | `qes-cms` |
 //! | [`pades`] | `qes-pades` |
+//! | [`renewal`] | `qes-renewal` |
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
 
 pub use qes_cert as cert;
 pub use qes_cms as cms;
 pub use qes_pades as pades;
+pub use qes_renewal as renewal;
 pub use qes_signer as signer;
 pub use qes_tsp as tsp;
