@@ -6,6 +6,7 @@ mod docmdp;
 mod embed;
 mod error;
 pub mod pdf;
+mod reach;
 mod report;
 mod sign;
 mod timestamp;
