@@ -636,7 +636,17 @@ impl<'d, 'a> Context<'d, 'a> {
         }
         // What the signer saw filled in stays as signed (a "shadow" value swapped after
         // signing would change what was signed, whatever the permissions say).
-        if !is_empty_value(self.signed, old.get("V"))? {
+        // A widget's value is its parent field's when it has none of its own (§12.7.4.1
+        // inheritable /V): a radio button's kid may not change its state under a value set
+        // at signing either.
+        let inherited = match old.get("V") {
+            Some(v) => Some(v.clone()),
+            None => self
+                .signed
+                .resolve_dict(old.get("Parent"))?
+                .and_then(|p| p.get("V").cloned()),
+        };
+        if !is_empty_value(self.signed, inherited.as_ref())? {
             return Ok(NotAllowed(
                 "a form field value present at signing was changed",
             ));

@@ -57,8 +57,8 @@ fn stream(dict: &str, data: &str) -> String {
 
 /// The document under attack: a page whose content says "Pay 999 EUR" under a white
 /// overlay saying "Pay 100 EUR" (a second content stream, object 6), a form XObject (7), a
-/// filled-in text field "amount" (10, with its appearance 12) and an empty one "name"
-/// (11); an unused shadow catalog with its own page tree (13–16) is listed too. After the
+/// filled-in text field "amount" (10, with its appearance 12), an empty one "name" (11)
+/// and a radio group "plata" set to "card" (17, kids 18 and 19); an unused shadow catalog with its own page tree (13–16) is listed too. After the
 /// listed objects come shadow versions of objects 1 (a catalog pointing at the shadow page
 /// tree) and 6 (an empty overlay) that no cross-reference entry names: their offsets are
 /// returned.
@@ -67,7 +67,7 @@ fn base() -> (Vec<u8>, [usize; 2]) {
         "<< /Type /Catalog /Pages 2 0 R /AcroForm 9 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R] \
-         /Resources << /Font << /F1 5 0 R >> /XObject << /X1 7 0 R >> >> /Annots [10 0 R 11 0 R] >>"
+         /Resources << /Font << /F1 5 0 R >> /XObject << /X1 7 0 R >> >> /Annots [10 0 R 11 0 R 18 0 R 19 0 R] >>"
             .to_string(),
         stream("", "BT /F1 24 Tf 72 720 Td (Pay 999 EUR) Tj ET /X1 Do"),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
@@ -80,7 +80,7 @@ fn base() -> (Vec<u8>, [usize; 2]) {
             "BT /F1 12 Tf 72 650 Td (IBAN RO49 AAAA 1B31 0075 9384 0000) Tj ET",
         ),
         "<< /Title (Factura 42) >>".to_string(),
-        "<< /Fields [10 0 R 11 0 R] /DA (/F1 12 Tf 0 g) /DR << /Font << /F1 5 0 R >> >> >>"
+        "<< /Fields [10 0 R 11 0 R 17 0 R] /DA (/F1 12 Tf 0 g) /DR << /Font << /F1 5 0 R >> >> >>"
             .to_string(),
         "<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V (100 EUR) /F 4 \
          /Rect [72 600 300 620] /P 3 0 R /AP << /N 12 0 R >> >>"
@@ -97,6 +97,14 @@ fn base() -> (Vec<u8>, [usize; 2]) {
          /Resources << /Font << /F1 5 0 R >> >> >>"
             .to_string(),
         stream("", "BT /F1 24 Tf 72 720 Td (Pay 999 EUR to Mallory) Tj ET"),
+        "<< /FT /Btn /Ff 49152 /T (plata) /V /card /Kids [18 0 R 19 0 R] >>".to_string(),
+        "<< /Type /Annot /Subtype /Widget /Parent 17 0 R /F 4 /Rect [72 520 90 538] /P 3 0 R \
+         /AS /card /AP << /N << /card 20 0 R /Off 20 0 R >> >> >>"
+            .to_string(),
+        "<< /Type /Annot /Subtype /Widget /Parent 17 0 R /F 4 /Rect [100 520 118 538] /P 3 0 R \
+         /AS /Off /AP << /N << /cash 20 0 R /Off 20 0 R >> >> >>"
+            .to_string(),
+        stream("/Type /XObject /Subtype /Form /BBox [0 0 18 18]", "0 0 18 18 re S"),
     ];
     let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
@@ -304,6 +312,25 @@ fn shadow_replace_a_font_an_xobject_or_a_filled_in_value() {
         ..Increment::default()
     };
     assert_caught("field appearance", &appearance.append(&signed), Some(12));
+    // The radio group's kids switched to the other choice, the group's value untouched.
+    let radio = Increment {
+        objects: vec![
+            (
+                18,
+                "<< /Type /Annot /Subtype /Widget /Parent 17 0 R /F 4 /Rect [72 520 90 538] /P 3 0 R \
+                 /AS /Off /AP << /N << /card 20 0 R /Off 20 0 R >> >> >>"
+                    .to_string(),
+            ),
+            (
+                19,
+                "<< /Type /Annot /Subtype /Widget /Parent 17 0 R /F 4 /Rect [100 520 118 538] /P 3 0 R \
+                 /AS /cash /AP << /N << /cash 20 0 R /Off 20 0 R >> >> >>"
+                    .to_string(),
+            ),
+        ],
+        ..Increment::default()
+    };
+    assert_caught("radio state", &radio.append(&signed), Some(18));
 }
 
 #[test]
@@ -651,4 +678,24 @@ fn a_signature_dictionary_contradicting_its_cms_is_rejected() {
         "{s:#?}"
     );
     assert!(!s.passed());
+}
+
+#[test]
+fn a_digest_algorithm_the_cms_does_not_match_is_rejected() {
+    let (pdf, _) = base();
+    let mut signed = sign(&pdf);
+    // Control.
+    assert!(first(&signed).passed());
+    // Every SHA-256 AlgorithmIdentifier in the CMS (SignedData.digestAlgorithms and the
+    // SignerInfo's digestAlgorithm) relabelled SHA-384, the 32-byte message digest kept.
+    let [_, b, c, _] = byte_ranges(&signed)[0];
+    let hex = String::from_utf8(signed[b + 1..c - 1].to_vec()).unwrap();
+    let sha256 = "0609608648016503040201".to_uppercase();
+    let sha384 = "0609608648016503040202".to_uppercase();
+    assert!(hex.contains(&sha256));
+    let patched = hex.replace(&sha256, &sha384);
+    signed[b + 1..c - 1].copy_from_slice(patched.as_bytes());
+    let s = first(&signed);
+    assert!(!s.intact, "{s:#?}");
+    assert!(!s.passed(), "{s:#?}");
 }
