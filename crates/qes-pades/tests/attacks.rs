@@ -699,3 +699,46 @@ fn a_digest_algorithm_the_cms_does_not_match_is_rejected() {
     assert!(!s.intact, "{s:#?}");
     assert!(!s.passed(), "{s:#?}");
 }
+
+/// The signed base document, made once for the property tests.
+fn signed_base() -> &'static [u8] {
+    static SIGNED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    SIGNED.get_or_init(|| sign(&base().0))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any other body for any signed object but the information dictionary — the
+    /// catalog, the page tree, the page, its content, font, XObject, the fields and their
+    /// appearance, unused objects — never passes.
+    #[test]
+    fn overriding_a_signed_object_never_passes(
+        num in proptest::sample::select(vec![1u32, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 15, 16, 17, 18, 20]),
+        key in "[A-Z][a-z]{0,6}",
+        value in 0i64..1000,
+        as_stream in proptest::bool::ANY,
+    ) {
+        let body = if as_stream {
+            stream(&format!("/{key} {value}"), "0 0 1 1 re f")
+        } else {
+            format!("<< /{key} {value} >>")
+        };
+        let attacked = Increment { objects: vec![(num, body)], ..Increment::default() }
+            .append(signed_base());
+        let anchors = anchors();
+        // A catalog that is no longer a dictionary makes the document unreadable: an
+        // error, not a verdict — never a pass.
+        let Ok(mut report) = PadesVerifier::new(Verifier::new(&anchors, at())).verify(&attacked)
+        else {
+            return Ok(());
+        };
+        report.signatures.sort_by_key(|s| s.byte_range.map_or(usize::MAX, |b| b[1]));
+        let s = report.signatures.remove(0);
+        proptest::prop_assert!(!s.passed(), "object {num}: {s:#?}");
+        proptest::prop_assert!(
+            matches!(s.modifications, Some(Modifications::NotAllowed { .. })),
+            "object {num}: {:?}", s.modifications
+        );
+    }
+}
