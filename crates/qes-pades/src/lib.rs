@@ -6,6 +6,7 @@ mod docmdp;
 mod embed;
 mod error;
 pub mod pdf;
+mod reach;
 mod report;
 mod sign;
 mod timestamp;
@@ -15,8 +16,9 @@ pub use diff::Modifications;
 pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};
 pub use report::{
-    ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureKind, SignatureReport,
+    ByteRangeProblem, CertificationProblem, Coverage, DictionaryConflict, PadesLevel, PdfReport,
+    SignatureKind, SignatureReport,
 };
 pub use sign::{PadesSigner, CONTENTS_OVERHEAD, TIMESTAMP_RESERVE};
 pub use timestamp::{DocumentTimestamper, DOCUMENT_TIMESTAMP_RESERVE};
-pub use verify::{PadesVerifier, MAX_SIGNATURE_FIELDS};
+pub use verify::{PadesVerifier, MAX_SIGNATURE_FIELDS, SIGNING_TIME_TOLERANCE_SECS};

@@ -36,6 +36,56 @@ impl std::fmt::Display for ByteRangeProblem {
     }
 }
 
+/// Why a signature dictionary's claim to be a certification signature (ISO 32000-2
+/// §12.8.2.2: a `/Reference` with the DocMDP transform) is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum CertificationProblem {
+    /// The catalog's `/Perms /DocMDP` of the revision it signs (§12.8.4 Table 263) does not
+    /// name this signature dictionary: none, another one (two certification signatures),
+    /// or a direct dictionary.
+    NotNamedByPerms {
+        /// The level the dictionary claims.
+        claimed: crate::DocMdpLevel,
+    },
+}
+
+impl std::fmt::Display for CertificationProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotNamedByPerms { claimed } => write!(
+                f,
+                "the signature claims DocMDP P={} but the catalog's /Perms /DocMDP does not name it",
+                claimed.0
+            ),
+        }
+    }
+}
+
+/// Where a signature dictionary contradicts what its `/Contents` holds (ISO 32000-2
+/// §12.8.1 Table 255, §12.8.3; ETSI EN 319 142-1 §5.4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DictionaryConflict {
+    /// `/SubFilter` names one kind of content and `/Contents` holds another: a CMS signature
+    /// under `ETSI.RFC3161`, or a timestamp token under a signature SubFilter.
+    SubFilter,
+    /// `/M` and the signed signing-time attribute differ by more than
+    /// [`crate::SIGNING_TIME_TOLERANCE_SECS`].
+    SigningTime,
+}
+
+impl std::fmt::Display for DictionaryConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::SubFilter => "/SubFilter contradicts the content of /Contents",
+            Self::SigningTime => "/M contradicts the signed signing-time attribute",
+        })
+    }
+}
+
 /// How much of the file a signature covers, in revisions (ISO 32000-2 §7.5.6 incremental
 /// updates, §12.8.1 ByteRange).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -97,8 +147,14 @@ pub struct SignatureReport {
     /// The PAdES level reached, if the signature is a PAdES baseline signature
     /// (`ETSI.CAdES.detached`, signing-certificate-v2, no signing-time attribute).
     pub level: Option<PadesLevel>,
-    /// The DocMDP level when this is a certification signature (ISO 32000-2 §12.8.2.2).
+    /// The DocMDP level when this is a certification signature (ISO 32000-2 §12.8.2.2): a
+    /// DocMDP `/Reference` that the catalog's `/Perms /DocMDP` names.
     pub certification: Option<crate::DocMdpLevel>,
+    /// Why a claimed certification is not accepted (the signature then fails).
+    pub certification_problem: Option<CertificationProblem>,
+    /// Where the signature dictionary contradicts its `/Contents` (the signature then
+    /// fails).
+    pub dictionary_conflict: Option<DictionaryConflict>,
     /// `/M`, as written (a claim, not proof).
     pub claimed_time: Option<String>,
     /// The overall outcome.

@@ -5,9 +5,10 @@
 
 use crate::diff::{self, Modifications};
 use crate::docmdp;
-use crate::pdf::{find, startxref_before, Dict, Document, Object, PdfString};
+use crate::pdf::{find, parse_date, startxref_before, Dict, Document, ObjRef, Object, PdfString};
 use crate::report::{
-    ByteRangeProblem, Coverage, PadesLevel, PdfReport, SignatureKind, SignatureReport,
+    ByteRangeProblem, CertificationProblem, Coverage, DictionaryConflict, PadesLevel, PdfReport,
+    SignatureKind, SignatureReport,
 };
 use crate::{Error, Result};
 use qes_cms::{Content, Indication, Step, SubIndication, Verifier};
@@ -20,6 +21,11 @@ const CADES_DETACHED: &[u8] = b"ETSI.CAdES.detached";
 const PKCS7_DETACHED: &[u8] = b"adbe.pkcs7.detached";
 /// `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
 const RFC3161: &[u8] = b"ETSI.RFC3161";
+
+/// How far `/M` may be from a signed signing-time attribute (seconds) before the signature
+/// dictionary is taken to contradict its CMS: writers set both from one clock, a few
+/// seconds apart at most.
+pub const SIGNING_TIME_TOLERANCE_SECS: i64 = 60;
 
 /// Most form fields (indirect field objects, signature or not) examined in one document.
 pub const MAX_SIGNATURE_FIELDS: usize = 1 << 16;
@@ -68,7 +74,7 @@ impl<'a> PadesVerifier<'a> {
         let mut seen = BTreeSet::new();
         let signatures = found
             .into_iter()
-            .filter(|(_, sig)| {
+            .filter(|(_, _, sig)| {
                 // The same dictionary seen from several revisions: its /Contents position,
                 // or (when not read from the file directly) its /ByteRange.
                 let key = match sig.get("Contents") {
@@ -79,7 +85,9 @@ impl<'a> PadesVerifier<'a> {
                 };
                 seen.insert(key)
             })
-            .map(|(field, sig)| self.verify_one(&doc, &revision_ends, field, &sig))
+            .map(|(field, sig_ref, sig)| {
+                self.verify_one(&doc, &revision_ends, field, sig_ref, &sig)
+            })
             .collect();
         Ok(PdfReport { signatures })
     }
@@ -89,6 +97,7 @@ impl<'a> PadesVerifier<'a> {
         doc: &Document<'_>,
         revision_ends: &BTreeMap<usize, usize>,
         field: String,
+        sig_ref: Option<ObjRef>,
         sig: &Dict,
     ) -> SignatureReport {
         let pdf = doc.bytes();
@@ -120,6 +129,8 @@ impl<'a> PadesVerifier<'a> {
             valid: false,
             level: None,
             certification: docmdp::level_of(doc, sig).ok().flatten(),
+            certification_problem: None,
+            dictionary_conflict: None,
             claimed_time,
             indication: Indication::TotalFailed,
             sub_indication: Some(SubIndication::FormatFailure),
@@ -145,13 +156,34 @@ impl<'a> PadesVerifier<'a> {
         } else {
             Coverage::Partial
         });
+        // The signed revision is what its own `startxref` names (in a linearized file that
+        // is the first-page section, not the last one written).
+        let signed_revision = match report.coverage {
+            Some(Coverage::EntireRevision) => {
+                startxref_before(pdf, covered_end).and_then(|offset| doc.revision(offset).ok())
+            }
+            _ => None,
+        };
+        // A certification signature is the one its revision's catalog names in /Perms
+        // /DocMDP (ISO 32000-2 §12.8.4 Table 263): a DocMDP /Reference elsewhere claims a
+        // certification the document does not grant.
+        if let Some(claimed) = report.certification {
+            let names_it = match (&signed_revision, report.coverage) {
+                (Some(signed), _) => perms_docmdp(signed) == sig_ref,
+                (None, Some(Coverage::EntireFile)) => perms_docmdp(doc) == sig_ref,
+                _ => true, // partial coverage fails anyway
+            };
+            if !names_it || sig_ref.is_none() {
+                report.certification = None;
+                report.certification_problem =
+                    Some(CertificationProblem::NotNamedByPerms { claimed });
+            }
+        }
         report.modifications = Some(match report.coverage {
             Some(Coverage::EntireFile) => Modifications::None,
-            // The signed revision is what its own `startxref` names (in a linearized file
-            // that is the first-page section, not the last one written).
-            Some(Coverage::EntireRevision) => startxref_before(pdf, covered_end)
-                .and_then(|offset| doc.revision(offset).ok())
-                .and_then(|signed| diff::analyse(doc, &signed).ok())
+            Some(Coverage::EntireRevision) => signed_revision
+                .as_ref()
+                .and_then(|signed| diff::analyse(doc, signed).ok())
                 .unwrap_or(Modifications::NotAllowed {
                     object: 0,
                     reason: "the later revisions cannot be read",
@@ -193,11 +225,17 @@ impl<'a> PadesVerifier<'a> {
             Err(e) => {
                 // Includes a SignedData that encapsulates its own content (ISO 32000-2
                 // §12.8.3.3: detached only).
+                if qes_cms::token_tst_info(cms).is_ok() {
+                    report.dictionary_conflict = Some(DictionaryConflict::SubFilter);
+                }
                 report.problem = Some(format!("CMS: {e}"));
                 return report;
             }
         };
         if !cms_report.detached {
+            if qes_cms::token_tst_info(cms).is_ok() {
+                report.dictionary_conflict = Some(DictionaryConflict::SubFilter);
+            }
             report.problem = Some("the CMS encapsulates content".into());
             return report;
         }
@@ -240,7 +278,18 @@ impl<'a> PadesVerifier<'a> {
             }
             report.problem = Some("the signed bytes end inside a revision".into());
         }
+        // ETSI EN 319 142-1 §5.4.2: with a signing-time attribute (non-baseline), /M
+        // shall not contradict it.
+        if let (Some(signed_at), Some(m)) = (
+            signer.signing_time,
+            report.claimed_time.as_deref().and_then(parse_date),
+        ) {
+            if (signed_at - m).num_seconds().abs() > SIGNING_TIME_TOLERANCE_SECS {
+                report.dictionary_conflict = Some(DictionaryConflict::SigningTime);
+            }
+        }
         report.signer = Some(signer);
+        disallow_contradictions(&mut report);
         disallow_modifications(&mut report);
         report
     }
@@ -259,6 +308,10 @@ impl<'a> PadesVerifier<'a> {
             .ok()
             .and_then(|info| DigestAlgorithm::from_oid(&info.message_imprint.hash_algorithm.oid));
         let Some(algorithm) = algorithm else {
+            if qes_cms::token_tst_info(token).is_err() {
+                // A CMS signature (or anything else) under ETSI.RFC3161.
+                report.dictionary_conflict = Some(DictionaryConflict::SubFilter);
+            }
             report.problem =
                 Some("/Contents is not a timestamp token with a supported imprint hash".into());
             return;
@@ -286,8 +339,32 @@ impl<'a> PadesVerifier<'a> {
             report.problem = Some("the signed bytes end inside a revision".into());
         }
         report.timestamp = Some(ts);
+        disallow_contradictions(report);
         disallow_modifications(report);
     }
+}
+
+/// The signature dictionary named by the catalog's `/Perms /DocMDP` in `doc`.
+fn perms_docmdp(doc: &Document<'_>) -> Option<ObjRef> {
+    let (_, catalog) = doc.catalog().ok()?;
+    let perms = doc.resolve_dict(catalog.get("Perms")).ok()??;
+    perms.get_ref("DocMDP")
+}
+
+/// A signature dictionary that claims a certification the document does not grant, or
+/// contradicts its CMS, fails the signature (a cryptographic failure already found stays
+/// the verdict).
+fn disallow_contradictions(report: &mut SignatureReport) {
+    let problem = match (report.certification_problem, report.dictionary_conflict) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(c)) => c.to_string(),
+        (None, None) => return,
+    };
+    if report.indication != Indication::TotalFailed {
+        report.indication = Indication::TotalFailed;
+        report.sub_indication = Some(SubIndication::FormatFailure);
+    }
+    report.problem = Some(problem);
 }
 
 /// A later revision that changes more than signatures and validation data may fails the
@@ -388,9 +465,9 @@ fn revision_ends(doc: &Document<'_>) -> BTreeMap<usize, usize> {
     ends
 }
 
-/// Every terminal signature field with a value, as (qualified name, signature
-/// dictionary), walking `/Fields` and `/Kids` (§12.7.4) with `/FT` inherited.
-pub(crate) fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>> {
+/// Every terminal signature field with a value, as (qualified name, reference of the
+/// signature dictionary when indirect, signature dictionary), walking `/Fields` and `/Kids` (§12.7.4) with `/FT` inherited.
+pub(crate) fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Option<ObjRef>, Dict)>> {
     let (_, catalog) = doc.catalog()?;
     let Some(form) = doc.resolve_dict(catalog.get("AcroForm"))? else {
         return Ok(Vec::new());
@@ -443,7 +520,7 @@ pub(crate) fn signature_fields(doc: &Document<'_>) -> Result<Vec<(String, Dict)>
         }
         if ft.as_deref() == Some(b"Sig") {
             if let Some(sig) = doc.resolve_dict(field.get("V"))? {
-                out.push((name, sig));
+                out.push((name, field.get_ref("V"), sig));
             }
         }
     }

@@ -173,23 +173,27 @@ fn p1_allows_a_document_timestamp_but_not_a_signature() {
 const NOTE: &str = "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Vezi) >>";
 
 #[test]
-fn p3_allows_a_new_annotation_p2_does_not() {
+fn p3_and_approval_signatures_allow_a_new_annotation_p2_does_not() {
     let p3 = add_annotation(&certified(3), NOTE, None);
     let s = &verify(&p3).signatures[0];
     assert_eq!(s.certification, Some(DocMdpLevel(3)));
     assert_eq!(s.modifications, Some(Modifications::Annotations), "{s:#?}");
     assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
-    // Negative controls: the same annotation after P=2 or P=1, or without certification;
-    // an annotation with an action, or a widget, after P=3; and an annotation that comes
-    // with a content change after P=3.
+    // Without a certification, annotations are allowed too (at the annotations class).
+    let approval = add_annotation(
+        &PadesSigner::new(&holder()).sign(&minimal_pdf("x")).unwrap(),
+        NOTE,
+        None,
+    );
+    let s = &verify(&approval).signatures[0];
+    assert_eq!(s.modifications, Some(Modifications::Annotations), "{s:#?}");
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    // Negative controls: the same annotation after P=2 or P=1; an annotation with an
+    // action, or a widget, after P=3; and an annotation that comes with a content change
+    // after P=3.
     for pdf in [
         add_annotation(&certified(2), NOTE, None),
         add_annotation(&certified(1), NOTE, None),
-        add_annotation(
-            &PadesSigner::new(&holder()).sign(&minimal_pdf("x")).unwrap(),
-            NOTE,
-            None,
-        ),
         add_annotation(
             &certified(3),
             "<< /Type /Annot /Subtype /Link /Rect [0 0 612 792] \

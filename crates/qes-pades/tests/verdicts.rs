@@ -218,7 +218,9 @@ fn agree_with_pyhanko_verdicts() {
             let ours_class = ours.map_or("no signature".to_string(), |s| {
                 match &s.modifications {
                     Some(Modifications::None) => "none",
-                    Some(Modifications::SignatureMaintenance) => "allowed",
+                    Some(Modifications::SignatureMaintenance | Modifications::FormFilling) => {
+                        "allowed"
+                    }
                     Some(Modifications::Annotations) => "annotations",
                     Some(Modifications::NotAllowed { .. }) => "not-allowed",
                     _ => "not analysed",

@@ -8,8 +8,10 @@
 //! - `filter` — `FlateDecode` and PNG predictors (§7.4.4);
 //! - `xref` — `startxref`, tables, streams, hybrid files and `/Prev` (§7.5.4–§7.5.8);
 //! - [`Document`] — object resolution, object streams (§7.5.7), catalog and pages (§7.7);
+//! - [`parse_date`] — date strings (§7.9.4);
 //! - `update` — incremental updates (§7.5.6); `write` — object serialisation for them.
 
+mod date;
 mod document;
 mod filter;
 mod limits;
@@ -19,6 +21,7 @@ pub(crate) mod update;
 pub(crate) mod write;
 mod xref;
 
+pub use date::parse_date;
 pub use document::Document;
 pub use limits::Limits;
 pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
