@@ -736,6 +736,26 @@ mod tests {
         }
 
         #[test]
+        fn latin_text_lays_out_and_subsets(
+            s in "[a-zA-Z0-9 ăâîșțĂÂÎȘȚşţŞŢ€„”,.;:!?()\n-]{0,300}",
+            w in 20.0f64..500.0,
+            h in 10.0f64..300.0,
+        ) {
+            match Appearance::new().with_text(s.clone()).render(&AppearanceDetails::default(), w, h) {
+                Ok(r) => {
+                    // Every character drawn is in the laid-out lines, in order.
+                    let drawn: String = r.lines().concat().chars().filter(|c| *c != ' ').collect();
+                    let given: String = s.chars().filter(|c| *c != ' ' && *c != '\n').collect();
+                    prop_assert_eq!(drawn, given);
+                    if r.lines().iter().any(|l| !l.trim().is_empty()) {
+                        prop_assert!(r.font_program().is_some());
+                    }
+                }
+                Err(e) => prop_assert!(matches!(e, Error::Appearance(_)), "{e}"),
+            }
+        }
+
+        #[test]
         fn arbitrary_font_bytes_are_typed_errors(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
             fuzz_appearance(&bytes, "ăâîșț", 100.0, 40.0);
             prop_assert!(Font::from_ttf(&bytes).is_err());
