@@ -263,16 +263,22 @@ fn sign_document(
     print!("{}", verify_cms::render(&tampered));
 
     println!(
-        "\n8. Signing a PDF as the holder: PAdES B-T, an incremental update (ETSI EN 319 142-1)"
+        "\n8. Signing a PDF as the holder: PAdES B-T, visible, an incremental update (ETSI EN 319 142-1)"
     );
     let pdf_path = dir.join("declaration.pdf");
     let pdf = qes_testkit::pdf::one_page("Declaratie pe propria raspundere - qes demo", 0);
     write(&pdf_path, &pdf)?;
+    // Visible, in the lower right of the A4 page, with Romanian diacritics (ș ț with
+    // comma below) in an embedded subset of DejaVu Sans.
     let signed_pdf = qes_pades::PadesSigner::new(&holder)
         .with_signing_time(now)
-        .with_reason("Declaratie")
-        .with_location("Bucuresti")
+        .with_reason("Declarație pe propria răspundere")
+        .with_location("București")
         .with_timestamper(timestamper)
+        .with_visible(1, qes_pades::Rect::new(300.0, 40.0, 260.0, 70.0))
+        .with_appearance(qes_pades::Appearance::new().with_text(
+            "Semnat electronic de {name}\nData: {date}\nMotiv: {reason}\nLocul: {location}",
+        ))
         .sign(&pdf)
         .map_err(CliError::pdf(&pdf_path))?;
     let signed_path = dir.join("declaration-signed.pdf");

@@ -16,6 +16,7 @@ mod sign_cms;
 mod tsp_cmd;
 mod verdict;
 mod verify_cms;
+mod visible_args;
 
 use std::process::ExitCode;
 

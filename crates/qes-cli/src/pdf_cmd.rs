@@ -37,6 +37,8 @@ pub struct SignPdfArgs {
     /// filling and signing, 3 also annotations. Only on a document not yet signed.
     #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
     pub certify: Option<u8>,
+    #[command(flatten)]
+    pub visible: Box<crate::visible_args::VisibleArgs>,
     /// Output file (default: <file> with `-signed.pdf`). Written atomically; never the input.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -88,6 +90,7 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     if let Some(level) = args.certify {
         builder = builder.with_certification(qes_pades::DocMdpLevel(level));
     }
+    builder = args.visible.apply(builder, args.field.as_deref())?;
     let output = args
         .output
         .clone()
@@ -95,19 +98,23 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     // The signed file streams into the output: the input plus the update, never both in
     // memory.
     files::write_atomic_with(&output, &[&args.file], |out| {
-        builder
-            .sign_to(&input, out)
-            .map_err(CliError::pdf(&args.file))
+        builder.sign_to(&input, out).map_err(|e| {
+            crate::visible_args::usage_error(&e).unwrap_or_else(|| CliError::pdf(&args.file)(e))
+        })
     })?;
     let written = std::fs::metadata(&output).map_or(0, |m| m.len());
     println!(
-        "signed {} → {} (PAdES {}{}, incremental update of {} bytes)",
+        "signed {} → {} (PAdES {}{}{}, incremental update of {} bytes)",
         args.file.display(),
         output.display(),
         if tsa.is_some() { "B-T" } else { "B-B" },
         args.certify
             .map(|p| format!(", certification DocMDP P={p}"))
             .unwrap_or_default(),
+        match args.visible.visible {
+            Some((page, _)) => format!(", visible on page {page}"),
+            None => String::new(),
+        },
         written.saturating_sub(u64::try_from(input.len()).unwrap_or(u64::MAX))
     );
     Ok(ExitCode::SUCCESS)

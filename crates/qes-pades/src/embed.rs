@@ -1,8 +1,10 @@
 //! Embedding a signature value in a PDF (ISO 32000-2 §12.8.1), shared by PAdES signatures
 //! and document timestamps: the signature field (new, or an existing empty one), the
 //! signature dictionary with fixed-size `/ByteRange` and `/Contents` placeholders, the
-//! incremental update, the one-pass digest over the two ranges, and `/Contents` filled in.
+//! incremental update, the one-pass digest over the two ranges, and `/Contents` filled in;
+//! for a visible signature, the widget's page, `/Rect` and `/AP` from `appearance`.
 
+use crate::appearance::{self, Appearance, AppearanceDetails, Rect};
 use crate::docmdp::{self, DocMdpLevel};
 use crate::pdf::update::Update;
 use crate::pdf::write::text_string;
@@ -30,6 +32,19 @@ pub(crate) struct Embedding<'a> {
     /// A document timestamp, which a DocMDP level 1 certification permits (ISO 32000-2
     /// §12.8.2.2.2); any other signature is refused there.
     pub document_timestamp: bool,
+    /// A visible signature: how it looks and, for a new field, where it goes.
+    pub visible: Option<Visible<'a>>,
+}
+
+/// A visible signature's look and place.
+pub(crate) struct Visible<'a> {
+    /// The page number (from 1) and rectangle of a new field; `None` to draw into the
+    /// existing empty field's own widget.
+    pub placement: Option<(usize, Rect)>,
+    /// What it shows.
+    pub appearance: &'a Appearance,
+    /// The facts the appearance shows.
+    pub details: AppearanceDetails,
 }
 
 /// Where the signature goes.
@@ -95,11 +110,47 @@ pub(crate) fn embed(
         Field::Empty(field_ref, mut field) => {
             // An existing, unsigned signature field gets the value (§12.7.5.5).
             field.set("V", Object::Ref(sig_ref));
+            if let Some(visible) = &embedding.visible {
+                if visible.placement.is_some() {
+                    return Err(Error::Appearance(
+                        "an existing field has its own widget: a page and rectangle are for new fields",
+                    ));
+                }
+                draw_into_existing(&doc, &mut update, field_ref, &mut field, visible)?;
+            }
             update.put(field_ref, &Object::Dict(field));
         }
         Field::New(name) => {
-            // An invisible widget on the first page (§12.5.6.19), merged with its field.
-            let (page_ref, mut page) = doc.first_page()?;
+            // A widget (§12.5.6.19) merged with its field: invisible on the first page, or
+            // visible on the chosen page and rectangle.
+            let (page_ref, mut page, rect, ap) = match &embedding.visible {
+                None => {
+                    let (r, page) = doc.first_page()?;
+                    (r, page, [0.0; 4], None)
+                }
+                Some(Visible {
+                    placement: None, ..
+                }) => {
+                    return Err(Error::Appearance(
+                        "a new visible field needs a page and a rectangle",
+                    ))
+                }
+                Some(Visible {
+                    placement: Some((number, rect)),
+                    appearance,
+                    details,
+                }) => {
+                    let index = number.checked_sub(1).ok_or(Error::PageOutOfRange {
+                        page: 0,
+                        pages: doc.page_count()?,
+                    })?;
+                    let page = doc.page(index)?;
+                    let at = appearance::place(&page, *number, *rect)?;
+                    let rendered = appearance.render(details, at.width, at.height)?;
+                    let form = rendered.write(&mut update, at.rotate)?;
+                    (page.id, page.dict, at.rect, Some(form))
+                }
+            };
             let widget_ref = update.allocate()?;
             let mut annots = match page.get("Annots") {
                 Some(a) => doc.resolve(a)?.as_array().map(<[Object]>::to_vec),
@@ -114,9 +165,21 @@ pub(crate) fn embed(
             widget.set("FT", Object::name("Sig"));
             widget.set("T", Object::String(text_string(&name)));
             widget.set("V", Object::Ref(sig_ref));
-            widget.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
-            // Print | Locked (§12.5.3 Table 167).
-            widget.set("F", Object::Integer(132));
+            widget.set(
+                "Rect",
+                Object::Array(rect.iter().map(|v| Object::Real(*v)).collect()),
+            );
+            match ap {
+                Some(form) => {
+                    // Print (§12.5.3 Table 167); the normal appearance (§12.5.5).
+                    widget.set("F", Object::Integer(4));
+                    let mut ap = Dict::new();
+                    ap.set("N", Object::Ref(form));
+                    widget.set("AP", Object::Dict(ap));
+                }
+                // Print | Locked.
+                None => widget.set("F", Object::Integer(132)),
+            }
             widget.set("P", Object::Ref(page_ref));
             update.put(widget_ref, &Object::Dict(widget));
             update.put(page_ref, &Object::Dict(page));
@@ -199,6 +262,70 @@ pub(crate) fn embed(
         pair.copy_from_slice(digits.as_bytes());
     }
     Ok(update)
+}
+
+/// Draw `visible` into the widget of the existing empty field `field`: the field itself
+/// when merged with its widget (§12.7.1), else its first kid; sized from its `/Rect` and
+/// turned upright for its page's `/Rotate`.
+fn draw_into_existing(
+    doc: &Document<'_>,
+    update: &mut Update<'_, '_>,
+    field_ref: ObjRef,
+    field: &mut Dict,
+    visible: &Visible<'_>,
+) -> Result<()> {
+    let merged = field.get_name("Subtype") == Some(b"Widget") || field.get("Rect").is_some();
+    let (widget_ref, mut widget) = if merged {
+        (field_ref, field.clone())
+    } else {
+        let kid = doc
+            .resolve(field.get("Kids").unwrap_or(&Object::Null))?
+            .as_array()
+            .and_then(|k| k.first().cloned());
+        match kid {
+            Some(Object::Ref(r)) => match doc.get(r)? {
+                Object::Dict(d) => (r, d),
+                _ => return Err(Error::Appearance("the field's widget is not a dictionary")),
+            },
+            _ => return Err(Error::Appearance("the field has no widget annotation")),
+        }
+    };
+    let rect = match doc.resolve(widget.get("Rect").unwrap_or(&Object::Null))? {
+        Object::Array(a) if a.len() == 4 => {
+            let mut v = [0.0; 4];
+            for (slot, item) in v.iter_mut().zip(&a) {
+                *slot = match doc.resolve(item)? {
+                    Object::Integer(i) => f64::from(i32::try_from(i).unwrap_or(0)),
+                    Object::Real(r) if r.is_finite() => r,
+                    _ => 0.0,
+                };
+            }
+            v
+        }
+        _ => [0.0; 4],
+    };
+    let (w, h) = ((rect[2] - rect[0]).abs(), (rect[3] - rect[1]).abs());
+    if w < 1.0 || h < 1.0 {
+        return Err(Error::Appearance(
+            "the existing field is invisible (its /Rect has no area)",
+        ));
+    }
+    let rotate = match widget.get_ref("P") {
+        Some(p) => doc.find_page(p)?.map_or(0, |page| page.rotate),
+        None => 0,
+    };
+    let (w, h) = if rotate % 180 == 90 { (h, w) } else { (w, h) };
+    let rendered = visible.appearance.render(&visible.details, w, h)?;
+    let form = rendered.write(update, rotate)?;
+    let mut ap = Dict::new();
+    ap.set("N", Object::Ref(form));
+    widget.set("AP", Object::Dict(ap));
+    if merged {
+        *field = widget;
+    } else {
+        update.put(widget_ref, &Object::Dict(widget));
+    }
+    Ok(())
 }
 
 /// The field to sign: the named one if it is an unsigned signature field, else a new

@@ -82,6 +82,38 @@ pub enum Error {
         /// Bytes reserved.
         reserved: usize,
     },
+    /// The page asked for does not exist (pages are numbered from 1).
+    #[error("page {page} does not exist: the document has {pages} page(s)")]
+    PageOutOfRange {
+        /// The page number asked for.
+        page: usize,
+        /// How many pages there are.
+        pages: usize,
+    },
+    /// A visible signature's rectangle does not lie inside the page's visible area.
+    #[error("the signature rectangle {rect:?} lies outside page {page} ({width} × {height} pt)")]
+    RectOutsidePage {
+        /// The page number.
+        page: usize,
+        /// The rectangle asked for: x, y, width, height.
+        rect: [f64; 4],
+        /// The page's visible width as displayed.
+        width: f64,
+        /// The page's visible height as displayed.
+        height: f64,
+    },
+    /// The visible signature cannot be placed or drawn as asked.
+    #[error("visible signature: {0}")]
+    Appearance(&'static str),
+    /// A font for the appearance is unusable (ISO 32000-2 §9.9; OpenType).
+    #[error("font: {0}")]
+    Font(&'static str),
+    /// The appearance font has no glyph for a character of the text.
+    #[error("the font has no glyph for {0:?} (U+{code:04X})", code = u32::from(*.0))]
+    MissingGlyph(char),
+    /// An image for the appearance is unusable.
+    #[error("image: {0}")]
+    Image(&'static str),
     /// Arithmetic on offsets or lengths overflowed.
     #[error("offset arithmetic overflow")]
     Overflow,

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(missing_docs))]
 
+mod appearance;
 mod diff;
 mod docmdp;
 mod embed;
@@ -11,6 +12,12 @@ mod sign;
 mod timestamp;
 mod verify;
 
+#[doc(hidden)]
+pub use appearance::fuzz_appearance;
+pub use appearance::{
+    Appearance, AppearanceDetails, Font, Image, Rect, RenderedAppearance, MAX_FONT_LEN,
+    MAX_FONT_SIZE, MAX_IMAGE_LEN, MAX_IMAGE_PIXELS, MAX_TEXT_CHARS, MIN_FONT_SIZE,
+};
 pub use diff::Modifications;
 pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};

@@ -3,7 +3,8 @@
 //! the CAdES detached signature from `qes-cms` over the ByteRange digest. The field, the
 //! placeholders and the incremental update are `embed`'s.
 
-use crate::embed::{embed, Embedding};
+use crate::appearance::{Appearance, AppearanceDetails, Rect};
+use crate::embed::{embed, Embedding, Visible};
 use crate::pdf::write::{text_string, write_object, write_string};
 use crate::pdf::Object;
 use crate::DocMdpLevel;
@@ -26,6 +27,8 @@ pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 /// PadesSigner::new(&signer)                   the signing key and its certificate chain
 ///     .with_reason("…") .with_location("…")   optional /Reason /Location /ContactInfo /Name
 ///     .with_field_name("Signature1")          the new field's /T (default: Signature<n>)
+///     .with_visible(1, Rect::new(…))          visible on page 1 (default: invisible)
+///     .with_appearance(Appearance::oug140(…)) what it shows (default: Appearance::new())
 ///     .with_signing_time(t)                   the claimed time, written as /M
 ///     .with_timestamper(&tsa)                 B-T: a signature-time-stamp in the CMS
 ///     .sign(&pdf)                             → the PDF with one more revision
@@ -37,6 +40,9 @@ pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 /// with its `/V`, or an invisible widget annotation (`/Rect [0 0 0 0]`) merged with a new
 /// signature field on the first page and new versions of that page, of the interactive
 /// form (`/Fields`, `/SigFlags 3`) and — when the form is new or direct — of the catalog.
+/// A visible signature's widget has the chosen page's `/Rect` and `/F 4`, and its `/AP
+/// /N` form XObject, font and image objects are new objects in the same update; an
+/// existing empty field with an appearance gets the `/AP` drawn to its own rectangle.
 /// The CMS carries no signing-time attribute (EN 319 142-1 §5.4: the time is `/M`).
 pub struct PadesSigner<'s> {
     signer: &'s dyn Signer,
@@ -49,6 +55,8 @@ pub struct PadesSigner<'s> {
     signing_time: Option<DateTime<Utc>>,
     reserved: Option<usize>,
     certification: Option<DocMdpLevel>,
+    placement: Option<(usize, Rect)>,
+    appearance: Option<Appearance>,
 }
 
 impl std::fmt::Debug for PadesSigner<'_> {
@@ -75,6 +83,8 @@ impl<'s> PadesSigner<'s> {
             signing_time: None,
             reserved: None,
             certification: None,
+            placement: None,
+            appearance: None,
         }
     }
 
@@ -107,6 +117,23 @@ impl<'s> PadesSigner<'s> {
     /// with this name is created. Any other existing field of this name is an error.
     pub fn with_field_name(mut self, field: impl Into<String>) -> Self {
         self.field_name = Some(field.into());
+        self
+    }
+
+    /// Make the signature visible in a new field on page `page_number` (from 1), in
+    /// `rect` — points from the lower-left corner of the page's visible area as displayed
+    /// (crop box, after `/Rotate`); the page's `/Rect` is computed from it. It shows
+    /// [`PadesSigner::with_appearance`]'s appearance, by default [`Appearance::new`].
+    pub fn with_visible(mut self, page_number: usize, rect: Rect) -> Self {
+        self.placement = Some((page_number, rect));
+        self
+    }
+
+    /// What the visible signature shows: in the new field placed by
+    /// [`PadesSigner::with_visible`], or in the existing empty field named by
+    /// [`PadesSigner::with_field_name`] (drawn to that field's rectangle).
+    pub fn with_appearance(mut self, appearance: Appearance) -> Self {
+        self.appearance = Some(appearance);
         self
     }
 
@@ -194,7 +221,9 @@ impl<'s> PadesSigner<'s> {
     /// document certified with DocMDP level 1; a reader error when its catalog, form or
     /// first page cannot be read; [`Error::AlreadySigned`] for a certification of a document
     /// that has a signature already; [`Error::FieldExists`] when the chosen field name is
-    /// taken; [`Error::Cms`] when the signer or timestamper fails;
+    /// taken; for a visible signature [`Error::PageOutOfRange`],
+    /// [`Error::RectOutsidePage`], [`Error::Appearance`], [`Error::MissingGlyph`] or
+    /// [`Error::Font`]; [`Error::Cms`] when the signer or timestamper fails;
     /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
     /// (never a truncated file).
     pub fn sign_update(&self, input: &[u8]) -> Result<Vec<u8>> {
@@ -202,7 +231,23 @@ impl<'s> PadesSigner<'s> {
         if let Some(tsa) = self.timestamper {
             builder = builder.timestamper(tsa);
         }
+        let default_look;
+        let visible = match (&self.appearance, self.placement) {
+            (None, None) => None,
+            (appearance, placement) => Some(Visible {
+                placement,
+                appearance: match appearance {
+                    Some(a) => a,
+                    None => {
+                        default_look = Appearance::new();
+                        &default_look
+                    }
+                },
+                details: self.appearance_details(),
+            }),
+        };
         let embedding = Embedding {
+            visible,
             field_name: self.field_name.as_deref(),
             dict_head: self.dictionary_head(),
             reserved: self.reserved_contents(),
@@ -213,6 +258,21 @@ impl<'s> PadesSigner<'s> {
         embed(input, &embedding, &|digest| {
             Ok(builder.sign_detached_digest(digest)?)
         })
+    }
+
+    /// What a visible signature shows: the `/Name` given or the certificate holder's
+    /// display name, the signing time, reason and location.
+    fn appearance_details(&self) -> AppearanceDetails {
+        AppearanceDetails {
+            name: self.name.clone().or_else(|| {
+                qes_cert::identity(self.signer.certificate())
+                    .ok()
+                    .and_then(|id| id.display_name())
+            }),
+            date: self.signing_time,
+            reason: self.reason.clone(),
+            location: self.location.clone(),
+        }
     }
 
     /// The signature dictionary (§12.8.1 Table 255) up to `/ByteRange`.

@@ -91,6 +91,7 @@ impl<'t> DocumentTimestamper<'t> {
             algorithm: self.timestamper.digest_algorithm(),
             certify: false,
             document_timestamp: true,
+            visible: None,
         };
         let algorithm = embedding.algorithm;
         embed(input, &embedding, &|digest| {

@@ -8,12 +8,14 @@
 //! - `filter` — `FlateDecode` and PNG predictors (§7.4.4);
 //! - `xref` — `startxref`, tables, streams, hybrid files and `/Prev` (§7.5.4–§7.5.8);
 //! - [`Document`] — object resolution, object streams (§7.5.7), catalog and pages (§7.7);
+//! - `pages` — the page tree in order with inherited boxes and rotation (§7.7.3);
 //! - `update` — incremental updates (§7.5.6); `write` — object serialisation for them.
 
 mod document;
 mod filter;
 mod limits;
 mod object;
+mod pages;
 mod parse;
 pub(crate) mod update;
 pub(crate) mod write;
@@ -22,6 +24,7 @@ mod xref;
 pub use document::Document;
 pub use limits::Limits;
 pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
+pub use pages::Page;
 pub(crate) use parse::find;
 pub(crate) use xref::startxref_before;
 pub use xref::{find_startxref, XrefEntry, XrefKind, XrefSection};
