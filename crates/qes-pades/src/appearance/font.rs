@@ -4,6 +4,9 @@
 //! descendant, `/Identity-H`, `/W` widths, a `/FontFile2` subset (`subsetter`) and a
 //! `/ToUnicode` CMap (§9.10.3) so that text extraction gives back the exact characters.
 
+use super::{deflate, stream};
+use crate::pdf::update::ObjectSink;
+use crate::pdf::ObjRef;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -242,6 +245,56 @@ pub(crate) struct EmbeddedFont {
 }
 
 impl EmbeddedFont {
+    /// Write the font program, descriptor, CIDFont, ToUnicode CMap and Type0 font into
+    /// `sink`; the Type0 font's reference, for a `/Font` resource.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when object numbers run out; [`Error::Io`] from compression.
+    pub fn write(&self, sink: &mut dyn ObjectSink) -> Result<ObjRef> {
+        let file = sink.allocate()?;
+        sink.put_body(
+            file,
+            stream(
+                &format!("/Length1 {} /Filter /FlateDecode", self.font_file_len),
+                &deflate(&self.font_file)?,
+            ),
+        );
+        let descriptor = sink.allocate()?;
+        sink.put_body(
+            descriptor,
+            self.descriptor
+                .replace("{file}", &file.to_string())
+                .into_bytes(),
+        );
+        let cid = sink.allocate()?;
+        sink.put_body(
+            cid,
+            format!(
+                "<</Type /Font /Subtype /CIDFontType2 /BaseFont /{} /CIDSystemInfo \
+                 <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> \
+                 /FontDescriptor {descriptor} /W {} /CIDToGIDMap /Identity>>",
+                self.base_font, self.widths
+            )
+            .into_bytes(),
+        );
+        let cmap = sink.allocate()?;
+        sink.put_body(
+            cmap,
+            stream("/Filter /FlateDecode", &deflate(&self.to_unicode)?),
+        );
+        let type0 = sink.allocate()?;
+        sink.put_body(
+            type0,
+            format!(
+                "<</Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H \
+                 /DescendantFonts [{cid}] /ToUnicode {cmap}>>",
+                self.base_font
+            )
+            .into_bytes(),
+        );
+        Ok(type0)
+    }
+
     /// Subset `font` to `glyphs` and describe it (ISO 32000-2 §9.7.4 CIDFonts, §9.8 font
     /// descriptors, §9.9 embedded font programs, §9.10.3 ToUnicode).
     ///

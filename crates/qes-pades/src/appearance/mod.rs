@@ -17,7 +17,7 @@ pub use font::{Font, MAX_FONT_LEN};
 pub use image::{Image, MAX_IMAGE_LEN, MAX_IMAGE_PIXELS};
 pub use layout::{MAX_FONT_SIZE, MAX_TEXT_CHARS, MIN_FONT_SIZE};
 
-use crate::pdf::update::Update;
+use crate::pdf::update::ObjectSink;
 use crate::pdf::{ObjRef, Page};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -418,57 +418,17 @@ impl RenderedAppearance {
 
     /// Write the form XObject and its resources into `update`; its reference. `rotate`
     /// turns the form so it reads upright on a page displayed rotated by that much.
-    pub(crate) fn write(&self, update: &mut Update<'_, '_>, rotate: u16) -> Result<ObjRef> {
+    pub(crate) fn write(&self, update: &mut dyn ObjectSink, rotate: u16) -> Result<ObjRef> {
         let mut resources = String::from("<<");
         if let Some(font) = &self.font {
-            let file = update.allocate()?;
-            update.put_raw(
-                file,
-                stream(
-                    &format!("/Length1 {} /Filter /FlateDecode", font.font_file_len),
-                    &deflate(&font.font_file)?,
-                ),
-            );
-            let descriptor = update.allocate()?;
-            update.put_raw(
-                descriptor,
-                font.descriptor
-                    .replace("{file}", &file.to_string())
-                    .into_bytes(),
-            );
-            let cid = update.allocate()?;
-            update.put_raw(
-                cid,
-                format!(
-                    "<</Type /Font /Subtype /CIDFontType2 /BaseFont /{} /CIDSystemInfo \
-                     <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> \
-                     /FontDescriptor {descriptor} /W {} /CIDToGIDMap /Identity>>",
-                    font.base_font, font.widths
-                )
-                .into_bytes(),
-            );
-            let cmap = update.allocate()?;
-            update.put_raw(
-                cmap,
-                stream("/Filter /FlateDecode", &deflate(&font.to_unicode)?),
-            );
-            let type0 = update.allocate()?;
-            update.put_raw(
-                type0,
-                format!(
-                    "<</Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H \
-                     /DescendantFonts [{cid}] /ToUnicode {cmap}>>",
-                    font.base_font
-                )
-                .into_bytes(),
-            );
+            let type0 = font.write(update)?;
             let _ = write!(resources, "/Font <</F1 {type0}>> ");
         }
         if let Some(img) = &self.image {
             let mask = match &img.smask {
                 Some(alpha) => {
                     let r = update.allocate()?;
-                    update.put_raw(
+                    update.put_body(
                         r,
                         stream(
                             &format!(
@@ -488,7 +448,7 @@ impl RenderedAppearance {
                 .map(|d| format!(" /Decode {d}"))
                 .unwrap_or_default();
             let r = update.allocate()?;
-            update.put_raw(
+            update.put_body(
                 r,
                 stream(
                     &format!(
@@ -511,7 +471,7 @@ impl RenderedAppearance {
             _ => "1 0 0 1 0 0",
         };
         let form = update.allocate()?;
-        update.put_raw(
+        update.put_body(
             form,
             stream(
                 &format!(
@@ -595,7 +555,7 @@ pub(crate) fn place(page: &Page, number: usize, rect: Rect) -> Result<Placement>
 }
 
 /// `dict` and `data` as a stream object body, `/Length` added.
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+pub(crate) fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len().saturating_add(dict.len()).saturating_add(64));
     let _ = write!(out, "<<{dict} /Length {}>>\nstream\n", data.len());
     out.extend_from_slice(data);
@@ -603,7 +563,7 @@ fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn deflate(data: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(data).map_err(Error::Io)?;
     z.finish().map_err(Error::Io)

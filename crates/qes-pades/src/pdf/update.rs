@@ -24,6 +24,25 @@ const SECTION_KEYS: [&str; 9] = [
     "Size",
 ];
 
+/// Where new objects go: numbered, then written as serialised bodies — an incremental update
+/// ([`Update`]) or a new file (`crate::compose`).
+pub(crate) trait ObjectSink {
+    /// A fresh object number.
+    fn allocate(&mut self) -> Result<ObjRef>;
+    /// Write `body`, already serialised, as object `r`.
+    fn put_body(&mut self, r: ObjRef, body: Vec<u8>);
+}
+
+impl ObjectSink for Update<'_, '_> {
+    fn allocate(&mut self) -> Result<ObjRef> {
+        Update::allocate(self)
+    }
+
+    fn put_body(&mut self, r: ObjRef, body: Vec<u8>) {
+        self.put_raw(r, body);
+    }
+}
+
 /// An incremental update being assembled over a [`Document`].
 pub(crate) struct Update<'d, 'a> {
     doc: &'d Document<'a>,
