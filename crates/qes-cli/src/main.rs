@@ -12,6 +12,7 @@ mod files;
 mod keys;
 mod pdf_cmd;
 mod sign_cms;
+mod token_cmd;
 mod tsp_cmd;
 mod verdict;
 mod verify_cms;
@@ -46,6 +47,9 @@ enum Command {
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
+    /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
     /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
     /// certificate, sign a file as CAdES B-T, verify it.
     Demo(demo::DemoArgs),
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Tsp(TspCommand::Query(args)) => tsp_cmd::query(&args),
         Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Token(command) => token_cmd::run(&command),
     };
     match outcome {
         Ok(code) => code,
