@@ -77,6 +77,15 @@ pub enum CliError {
     /// JSON output failed.
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A PKCS#11 token operation failed.
+    #[error("token {token}: {source}")]
+    Token {
+        /// The token (label or module) concerned.
+        token: String,
+        /// Why.
+        #[source]
+        source: Box<qes_token::TokenError>,
+    },
 }
 
 impl CliError {
@@ -95,6 +104,15 @@ impl CliError {
     pub fn key(path: &Path) -> impl Fn(qes_signer::SignError) -> Self + '_ {
         move |source| Self::Key {
             path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The mapper of a PKCS#11 error on `token`.
+    pub fn token(token: impl std::fmt::Display) -> impl Fn(qes_token::TokenError) -> Self {
+        let token = token.to_string();
+        move |source| Self::Token {
+            token: token.clone(),
             source: Box::new(source),
         }
     }

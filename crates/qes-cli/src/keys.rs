@@ -16,8 +16,8 @@ pub const PASSWORD_ENV: &str = "QES_KEY_PASSWORD";
 pub struct KeyArgs {
     /// The signing key: a PKCS#12 file (.p12/.pfx, with its certificate and chain) or a
     /// PKCS#8 private key (PEM or DER, optionally encrypted; then give --cert).
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "pkcs11")]
+    pub key: Option<PathBuf>,
     /// The signer's certificate, for a PKCS#8 key.
     #[arg(long, value_name = "FILE")]
     pub cert: Option<PathBuf>,
@@ -27,6 +27,9 @@ pub struct KeyArgs {
     /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// Or a key on a PKCS#11 token.
+    #[command(flatten)]
+    pub token: crate::token_cmd::Pkcs11Args,
 }
 
 fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
@@ -58,26 +61,31 @@ pub fn is_pkcs12(path: &Path) -> bool {
     matches!(ext.as_deref(), Some("p12" | "pfx"))
 }
 
-/// Load the signer the arguments describe.
-pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
-    let bytes = zeroize::Zeroizing::new(files::read(&args.key)?);
+/// Load the signer the arguments describe: a token key (`--pkcs11`) or a key file (`--key`).
+pub fn load(args: &KeyArgs) -> Result<Box<dyn qes_signer::Signer>, CliError> {
+    if let Some(signer) = crate::token_cmd::load_signer(&args.token)? {
+        return Ok(Box::new(signer));
+    }
+    let key = args.key.as_deref().ok_or_else(|| {
+        CliError::Usage("give --key FILE or --pkcs11 MODULE --token LABEL".into())
+    })?;
+    Ok(Box::new(load_file(args, key)?))
+}
+
+/// Load a key file (PKCS#12, or PKCS#8 with --cert).
+fn load_file(args: &KeyArgs, key_path: &Path) -> Result<SoftwareSigner, CliError> {
+    let bytes = zeroize::Zeroizing::new(files::read(key_path)?);
     let password = password(args)?;
-    let key_err = CliError::key(&args.key);
-    if is_pkcs12(&args.key) {
-        let password = password.ok_or_else(|| {
-            CliError::Usage(format!(
-                "{} is PKCS#12: give --password-file or ${PASSWORD_ENV}",
-                args.key.display()
-            ))
-        })?;
+    let key_err = CliError::key(key_path);
+    if is_pkcs12(key_path) {
         if args.cert.is_some() || !args.chain.is_empty() {
             return Err(CliError::Usage(
                 "--cert and --chain are for PKCS#8 keys; a PKCS#12 file brings its own".into(),
             ));
         }
-        return SoftwareSigner::from_pkcs12(&bytes, &password).map_err(&key_err);
+        return pkcs12_signer(key_path, &bytes, password.as_deref().map(String::as_str));
     }
-    let key = pkcs8_key(&args.key, &bytes, password.as_deref().map(String::as_str))?;
+    let key = pkcs8_key(key_path, &bytes, password.as_deref().map(String::as_str))?;
     let cert_path = args
         .cert
         .as_ref()
@@ -124,4 +132,25 @@ fn pkcs8_key(path: &Path, bytes: &[u8], password: Option<&str>) -> Result<Softwa
         (false, None) => SoftwareKey::from_pkcs8_der(bytes),
     }
     .map_err(&key_err)
+}
+
+/// A PKCS#12 file's signer, with the password from `password_file` or $QES_KEY_PASSWORD.
+pub fn load_pkcs12(path: &Path, password_file: Option<&Path>) -> Result<SoftwareSigner, CliError> {
+    let bytes = zeroize::Zeroizing::new(files::read(path)?);
+    let password = read_password(password_file)?;
+    pkcs12_signer(path, &bytes, password.as_deref().map(String::as_str))
+}
+
+fn pkcs12_signer(
+    path: &Path,
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<SoftwareSigner, CliError> {
+    let password = password.ok_or_else(|| {
+        CliError::Usage(format!(
+            "{} is PKCS#12: give --password-file or ${PASSWORD_ENV}",
+            path.display()
+        ))
+    })?;
+    SoftwareSigner::from_pkcs12(bytes, password).map_err(CliError::key(path))
 }

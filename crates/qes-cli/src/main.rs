@@ -13,6 +13,7 @@ mod keys;
 mod pdf_cmd;
 mod renew_cmd;
 mod sign_cms;
+mod token_cmd;
 mod tsp_cmd;
 mod verdict;
 mod verify_cms;
@@ -51,6 +52,9 @@ enum Command {
     /// Certificate renewal: the plan (deadlines, new validity, reminders), the request.
     #[command(subcommand)]
     Renew(RenewCommand),
+    /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
     /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
     /// certificate, sign a file as CAdES B-T, verify it.
     Demo(demo::DemoArgs),
@@ -108,6 +112,7 @@ fn main() -> ExitCode {
         Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Token(command) => token_cmd::run(&command),
     };
     match outcome {
         Ok(code) => code,

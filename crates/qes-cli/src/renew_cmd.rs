@@ -254,12 +254,9 @@ pub fn csr_cmd(args: &CsrArgs) -> Result<ExitCode, CliError> {
         }
     };
     let key: Box<dyn KeySigner> = match (&args.key, args.new_key) {
-        (Some(path), _) if keys::is_pkcs12(path) => Box::new(keys::load(&keys::KeyArgs {
-            key: path.clone(),
-            cert: None,
-            chain: Vec::new(),
-            password_file: args.password_file.clone(),
-        })?),
+        (Some(path), _) if keys::is_pkcs12(path) => {
+            Box::new(keys::load_pkcs12(path, args.password_file.as_deref())?)
+        }
         (Some(path), _) => Box::new(keys::load_key(path, args.password_file.as_deref())?),
         (None, Some(kind)) => {
             let kind = match kind {

@@ -26,6 +26,7 @@ mod pki;
 mod profile;
 pub mod qc;
 pub mod servers;
+pub mod softhsm;
 
 pub use cert::Issued;
 pub use crl::Revoked;
