@@ -428,6 +428,22 @@ struct V2AuthObjectWire {
     generator: Option<String>,
 }
 
+/// A dotted OID from the service, checked before `const-oid` sees it: `ObjectIdentifier::new`
+/// (0.9.6) overflows — a panic in debug builds — on an arc of ten or more digits, so only
+/// arcs of at most nine digits (below 2³²) and at most 40 arcs are passed on.
+pub(crate) fn parse_oid(text: &str) -> Option<ObjectIdentifier> {
+    let text = text.trim();
+    let arcs: Vec<&str> = text.split('.').collect();
+    let plausible = (2..=40).contains(&arcs.len())
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.len() <= 9 && a.bytes().all(|b| b.is_ascii_digit()));
+    if !plausible {
+        return None;
+    }
+    ObjectIdentifier::new(text).ok()
+}
+
 fn format_of(text: Option<&str>) -> Option<SecretFormat> {
     match text {
         Some("N") => Some(SecretFormat::Numeric),
@@ -472,12 +488,7 @@ impl CredentialInfo {
         if wire.key.algo.len() > 64 {
             return Err(malformed(e, "too many key algorithms"));
         }
-        let key_algorithms = wire
-            .key
-            .algo
-            .iter()
-            .filter_map(|s| ObjectIdentifier::new(s.trim()).ok())
-            .collect();
+        let key_algorithms = wire.key.algo.iter().filter_map(|s| parse_oid(s)).collect();
         let cert = wire.cert.unwrap_or(CertWire {
             status: None,
             certificates: Vec::new(),
@@ -547,11 +558,7 @@ impl CredentialInfo {
             key_status: cut(&wire.key.status.unwrap_or_else(|| "enabled".to_owned())),
             key_algorithms,
             key_len: number(wire.key.len.as_ref()),
-            key_curve: wire
-                .key
-                .curve
-                .as_deref()
-                .and_then(|c| ObjectIdentifier::new(c.trim()).ok()),
+            key_curve: wire.key.curve.as_deref().and_then(parse_oid),
             certificate_status: cert.status.as_deref().map(cut),
             certificates,
             auth_mode: auth_mode.unwrap_or(AuthMode::Implicit),
