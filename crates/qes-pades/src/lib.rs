@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(missing_docs))]
 
+mod batch;
 mod diff;
 mod docmdp;
 mod embed;
