@@ -57,7 +57,7 @@ fn rfc4226_appendix_d_hotp_vectors() {
     ];
     for (counter, code) in expected.iter().enumerate() {
         assert_eq!(
-            hotp.hotp(counter as u64).as_str(),
+            hotp.hotp(u64::try_from(counter).unwrap()).as_str(),
             *code,
             "counter {counter}"
         );
@@ -147,7 +147,7 @@ proptest! {
         let algorithm = [TotpAlgorithm::Sha1, TotpAlgorithm::Sha256, TotpAlgorithm::Sha512][alg];
         let totp = Totp::new(seed, algorithm, digits).unwrap();
         let code = totp.code_at(time).unwrap();
-        prop_assert_eq!(code.len(), digits as usize);
+        prop_assert_eq!(code.len(), usize::try_from(digits).unwrap());
         prop_assert!(code.bytes().all(|b| b.is_ascii_digit()));
         prop_assert_eq!(totp.verify_at(&code, time), Some(0));
         prop_assert!(totp.verify_at(&code, time + 30).is_some());

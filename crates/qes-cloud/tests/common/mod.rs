@@ -5,6 +5,8 @@
 //! test PKI. Faults (503s, dropped connections) can be injected per endpoint.
 #![allow(
     dead_code,
+    clippy::nonminimal_bool,
+    clippy::as_conversions,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
