@@ -1,9 +1,10 @@
 //! Loading a signing key given on the command line: PKCS#12 (`.p12`/`.pfx`) or PKCS#8
-//! (PEM/DER, encrypted or not) with its certificate, and the password for it.
+//! (PEM/DER, encrypted or not) with its certificate, and the password for it; or a cloud
+//! credential (`--csc`, see `cloud_cmd`).
 
 use std::path::{Path, PathBuf};
 
-use qes_signer::{SoftwareKey, SoftwareSigner};
+use qes_signer::{Signer, SoftwareKey, SoftwareSigner};
 
 use crate::error::CliError;
 use crate::files;
@@ -16,8 +17,13 @@ pub const PASSWORD_ENV: &str = "QES_KEY_PASSWORD";
 pub struct KeyArgs {
     /// The signing key: a PKCS#12 file (.p12/.pfx, with its certificate and chain) or a
     /// PKCS#8 private key (PEM or DER, optionally encrypted; then give --cert).
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "csc",
+        conflicts_with = "csc"
+    )]
+    pub key: Option<PathBuf>,
     /// The signer's certificate, for a PKCS#8 key.
     #[arg(long, value_name = "FILE")]
     pub cert: Option<PathBuf>,
@@ -27,6 +33,9 @@ pub struct KeyArgs {
     /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// Or a credential at a cloud signing service.
+    #[command(flatten)]
+    pub csc: Box<crate::cloud_cmd::CscArgs>,
 }
 
 fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
@@ -51,16 +60,27 @@ fn is_pkcs12(path: &Path) -> bool {
     matches!(ext.as_deref(), Some("p12" | "pfx"))
 }
 
-/// Load the signer the arguments describe.
-pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
-    let bytes = zeroize::Zeroizing::new(files::read(&args.key)?);
+/// Load the signer the arguments describe: a key file or a cloud credential.
+pub fn load(args: &KeyArgs) -> Result<Box<dyn Signer>, CliError> {
+    if args.csc.service.csc.is_some() {
+        return Ok(Box::new(crate::cloud_cmd::signer(&args.csc)?));
+    }
+    let path = args.key.as_deref().ok_or_else(|| {
+        CliError::Usage("give the signing key with --key FILE or --csc URL".into())
+    })?;
+    Ok(Box::new(load_file(args, path)?))
+}
+
+/// Load a software key from `path`.
+fn load_file(args: &KeyArgs, path: &Path) -> Result<SoftwareSigner, CliError> {
+    let bytes = zeroize::Zeroizing::new(files::read(path)?);
     let password = password(args)?;
-    let key_err = CliError::key(&args.key);
-    if is_pkcs12(&args.key) {
+    let key_err = CliError::key(path);
+    if is_pkcs12(path) {
         let password = password.ok_or_else(|| {
             CliError::Usage(format!(
                 "{} is PKCS#12: give --password-file or ${PASSWORD_ENV}",
-                args.key.display()
+                path.display()
             ))
         })?;
         if args.cert.is_some() || !args.chain.is_empty() {
@@ -72,14 +92,13 @@ pub fn load(args: &KeyArgs) -> Result<SoftwareSigner, CliError> {
     }
     let key = match (bytes.starts_with(b"-----"), &password) {
         (true, pw) => {
-            let pem = std::str::from_utf8(&bytes).map_err(|_| {
-                CliError::Usage(format!("{}: PEM is not UTF-8", args.key.display()))
-            })?;
+            let pem = std::str::from_utf8(&bytes)
+                .map_err(|_| CliError::Usage(format!("{}: PEM is not UTF-8", path.display())))?;
             if pem.contains("ENCRYPTED PRIVATE KEY") {
                 let pw = pw.as_ref().ok_or_else(|| {
                     CliError::Usage(format!(
                         "{} is encrypted: give --password-file or ${PASSWORD_ENV}",
-                        args.key.display()
+                        path.display()
                     ))
                 })?;
                 SoftwareKey::from_encrypted_pkcs8_pem(pem, pw)

@@ -4,9 +4,9 @@
 
 use qes_signer::SignError;
 
-/// Which secret a service rejected or an authorizer could not give.
+/// Which secret a service rejected or an authorizer could not give (the two the CSC API
+/// defines; closed, so callers can match exhaustively).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum SecretKind {
     /// The credential's PIN (CSC v1 `PIN`, v2 `auth.objects[type = PIN]`).
     Pin,
