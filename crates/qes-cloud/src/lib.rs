@@ -23,5 +23,6 @@ pub use model::{
 };
 pub use signer::CscSigner;
 pub use totp::{
-    base32_decode, base32_encode, Totp, TotpAlgorithm, MAX_SECRET_LEN, MIN_SECRET_LEN, TIME_STEP,
+    base32_decode, base32_encode, Totp, TotpAlgorithm, MAX_BASE32_LEN, MAX_SECRET_LEN,
+    MIN_SECRET_LEN, TIME_STEP,
 };
