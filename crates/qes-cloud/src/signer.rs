@@ -9,7 +9,7 @@ use const_oid::db::rfc5912;
 use const_oid::ObjectIdentifier;
 use der::asn1::UintRef;
 use der::{Decode, Encode, Sequence};
-use qes_cert::Certificate;
+use qes_cert::{verify_signature, AlgorithmPolicy, Certificate};
 use qes_signer::{
     check_digest_request, ecdsa_der_to_raw, ecdsa_raw_to_der, Curve, DigestAlgorithm, KeyKind,
     SignError, SignatureAlgorithm, Signer,
@@ -33,7 +33,10 @@ use crate::model::{AuthMode, CredentialInfo, OtpType, Scal};
 ///   [`CloudError::SecretRejected`]; nothing is retried.
 /// - **Signatures** are checked before they are returned: RSA values must be as long as the
 ///   modulus; ECDSA values must be one DER `Ecdsa-Sig-Value` (a raw `r‖s` answer is
-///   converted, RFC 3279 §2.2.3).
+///   converted, RFC 3279 §2.2.3). Through [`Signer::sign`] and [`Signer::sign_batch`], where
+///   the to-be-signed bytes are known, each signature is also verified against the
+///   credential's certificate (RFC 5280 §4.1.1.2 algorithms): a service that signs with
+///   another key, or garbles a value, is [`CloudError::BadSignature`], never a broken CMS.
 /// - **Threads**: `Send + Sync`; concurrent calls make independent authorizations.
 pub struct CscSigner {
     client: Arc<CscClient>,
@@ -261,6 +264,43 @@ impl Signer for CscSigner {
 
     fn algorithms(&self) -> Vec<SignatureAlgorithm> {
         self.algorithms.iter().map(|(a, _)| *a).collect()
+    }
+
+    fn sign(&self, algorithm: SignatureAlgorithm, tbs: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.sign_batch(algorithm, &[tbs])?
+            .pop()
+            .ok_or(SignError::BatchTooLarge {
+                actual: 1,
+                limit: 0,
+            })
+    }
+
+    fn sign_batch(
+        &self,
+        algorithm: SignatureAlgorithm,
+        tbs: &[&[u8]],
+    ) -> Result<Vec<Vec<u8>>, SignError> {
+        let digests: Vec<Vec<u8>> = tbs.iter().map(|t| algorithm.digest().digest(t)).collect();
+        let refs: Vec<&[u8]> = digests.iter().map(Vec::as_slice).collect();
+        let signatures = self.sign_digests(algorithm, &refs)?;
+        let aid = algorithm.algorithm_identifier()?;
+        let spki = &self
+            .certificate
+            .x509()
+            .tbs_certificate
+            .subject_public_key_info;
+        // Integrity, not key-size policy: the credential's own key is what it is.
+        let policy = AlgorithmPolicy::strict().with_min_rsa_bits(1024);
+        for (index, (message, signature)) in tbs.iter().zip(&signatures).enumerate() {
+            verify_signature(&aid, spki, message, signature, &policy).map_err(|e| {
+                CloudError::BadSignature {
+                    index,
+                    reason: format!("does not verify against the credential's certificate: {e}"),
+                }
+                .into_sign_error()
+            })?;
+        }
+        Ok(signatures)
     }
 
     fn sign_digests(

@@ -348,3 +348,21 @@ fn a_closed_port_is_a_transport_error_after_the_retries() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_signature_that_does_not_verify_is_refused() {
+    let stub = common::start_with(ClientAuth::None, Faults::default(), |s| s.corrupt = true);
+    let signer = CscSigner::new(connect(&stub), CREDENTIAL, totp_authorizer(PIN, 0)).unwrap();
+    let algorithm = signer.default_algorithm();
+    let err = cloud_error(signer.sign_batch(algorithm, &[b"a", b"b"]).unwrap_err());
+    assert!(
+        matches!(err, CloudError::BadSignature { index: 0, .. }),
+        "{err:?}"
+    );
+    let err = cloud_error(signer.sign(algorithm, b"a").unwrap_err());
+    assert!(err.to_string().contains("does not verify"), "{err}");
+    // Digest-only signing cannot verify (no message); the RSA value is still length-checked
+    // and handed out as the service sent it.
+    let digest = DigestAlgorithm::Sha256.digest(b"a");
+    assert_eq!(signer.sign_digests(algorithm, &[&digest]).unwrap().len(), 1);
+}

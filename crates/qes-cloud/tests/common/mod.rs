@@ -63,6 +63,8 @@ pub struct State {
     pub otp_required: bool,
     pub scal: u8,
     pub specs: &'static str,
+    /// Flip a bit in every signature returned.
+    pub corrupt: bool,
 }
 
 pub struct Stub {
@@ -124,6 +126,7 @@ pub fn start_with(auth: ClientAuth, faults: Faults, configure: impl FnOnce(&mut 
         otp_required: true,
         scal: 2,
         specs: "2.0.0.2",
+        corrupt: false,
     };
     configure(&mut state);
     let state = Arc::new(Mutex::new(state));
@@ -400,7 +403,12 @@ fn handle(
                 _ => return err(400, "invalid_request", "Invalid parameter signAlgo"),
             };
             let refs: Vec<&[u8]> = hashes.iter().map(Vec::as_slice).collect();
-            let signatures = signer.sign_digests(algorithm, &refs).unwrap();
+            let mut signatures = signer.sign_digests(algorithm, &refs).unwrap();
+            if s.corrupt {
+                for sig in &mut signatures {
+                    sig[10] ^= 0x01;
+                }
+            }
             (
                 200,
                 json!({"signatures": signatures.iter().map(|s| b64(s)).collect::<Vec<_>>()}),
