@@ -10,8 +10,10 @@
 //! | [`pades`] | `qes-pades` |
 //! | [`renewal`] | `qes-renewal` |
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
+//! | [`cloud`] | `qes-cloud` |
 
 pub use qes_cert as cert;
+pub use qes_cloud as cloud;
 pub use qes_cms as cms;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;

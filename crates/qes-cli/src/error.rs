@@ -68,6 +68,15 @@ pub enum CliError {
         #[source]
         source: Box<qes_renewal::CsrError>,
     },
+    /// Talking to a cloud signing service (CSC API) failed.
+    #[error("{what}: {source}")]
+    Cloud {
+        /// The service URL or credential concerned.
+        what: String,
+        /// Why.
+        #[source]
+        source: Box<qes_cloud::CloudError>,
+    },
     /// A command-line value is malformed.
     #[error("{0}")]
     Usage(String),

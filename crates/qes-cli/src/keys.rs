@@ -1,9 +1,10 @@
 //! Loading a signing key given on the command line: PKCS#12 (`.p12`/`.pfx`) or PKCS#8
-//! (PEM/DER, encrypted or not) with its certificate, and the password for it.
+//! (PEM/DER, encrypted or not) with its certificate, and the password for it; or a cloud
+//! credential (`--csc`, see `cloud_cmd`).
 
 use std::path::{Path, PathBuf};
 
-use qes_signer::{SoftwareKey, SoftwareSigner};
+use qes_signer::{Signer, SoftwareKey, SoftwareSigner};
 
 use crate::error::CliError;
 use crate::files;
@@ -16,7 +17,12 @@ pub const PASSWORD_ENV: &str = "QES_KEY_PASSWORD";
 pub struct KeyArgs {
     /// The signing key: a PKCS#12 file (.p12/.pfx, with its certificate and chain) or a
     /// PKCS#8 private key (PEM or DER, optionally encrypted; then give --cert).
-    #[arg(long, value_name = "FILE", required_unless_present = "pkcs11")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present_any = ["pkcs11", "csc"],
+        conflicts_with_all = ["pkcs11", "csc"]
+    )]
     pub key: Option<PathBuf>,
     /// The signer's certificate, for a PKCS#8 key.
     #[arg(long, value_name = "FILE")]
@@ -30,6 +36,9 @@ pub struct KeyArgs {
     /// Or a key on a PKCS#11 token.
     #[command(flatten)]
     pub token: crate::token_cmd::Pkcs11Args,
+    /// Or a credential at a cloud signing service.
+    #[command(flatten)]
+    pub csc: Box<crate::cloud_cmd::CscArgs>,
 }
 
 fn password(args: &KeyArgs) -> Result<Option<zeroize::Zeroizing<String>>, CliError> {
@@ -61,13 +70,19 @@ pub fn is_pkcs12(path: &Path) -> bool {
     matches!(ext.as_deref(), Some("p12" | "pfx"))
 }
 
-/// Load the signer the arguments describe: a token key (`--pkcs11`) or a key file (`--key`).
-pub fn load(args: &KeyArgs) -> Result<Box<dyn qes_signer::Signer>, CliError> {
+/// Load the signer the arguments describe: a token key (`--pkcs11`), a cloud credential
+/// (`--csc`) or a key file (`--key`).
+pub fn load(args: &KeyArgs) -> Result<Box<dyn Signer>, CliError> {
     if let Some(signer) = crate::token_cmd::load_signer(&args.token)? {
         return Ok(Box::new(signer));
     }
+    if args.csc.service.csc.is_some() {
+        return Ok(Box::new(crate::cloud_cmd::signer(&args.csc)?));
+    }
     let key = args.key.as_deref().ok_or_else(|| {
-        CliError::Usage("give --key FILE or --pkcs11 MODULE --token LABEL".into())
+        CliError::Usage(
+            "give --key FILE, --pkcs11 MODULE --token LABEL, or --csc URL --credential ID".into(),
+        )
     })?;
     Ok(Box::new(load_file(args, key)?))
 }

@@ -4,8 +4,10 @@
 //! reading the clock (the only place it is read), and rendering text or JSON. Exit codes:
 //! 0 success / valid, 1 a negative verdict (invalid path or signature), 2 usage or I/O error.
 
+mod batch_cmd;
 mod cert_inspect;
 mod cert_verify;
+mod cloud_cmd;
 mod demo;
 mod error;
 mod files;
@@ -46,6 +48,9 @@ enum Command {
     /// Add a document timestamp.
     #[command(subcommand)]
     Timestamp(TimestampCommand),
+    /// Cloud signing services (Cloud Signature Consortium API).
+    #[command(subcommand)]
+    Cloud(CloudCommand),
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
@@ -91,6 +96,13 @@ enum RenewCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum CloudCommand {
+    /// List the credentials at a service: certificate, key, authorization mode, SCAL,
+    /// multisign.
+    Credentials(cloud_cmd::CredentialsArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum CertCommand {
     /// Show a certificate's qualified profile, holder identity, lint findings and validity.
     Inspect(cert_inspect::InspectArgs),
@@ -113,6 +125,7 @@ fn main() -> ExitCode {
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Token(command) => token_cmd::run(&command),
+        Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),
     };
     match outcome {
         Ok(code) => code,

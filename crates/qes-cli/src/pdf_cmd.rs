@@ -15,7 +15,13 @@ use crate::keys::{self, KeyArgs};
 #[derive(Debug, clap::Args)]
 pub struct SignPdfArgs {
     /// The PDF to sign (never modified; the output starts with its exact bytes).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "batch")]
+    pub file: Option<PathBuf>,
+    /// Sign every .pdf in this directory with one batch signature call (one login / one
+    /// authorization per `multisign` documents); -o names the output directory. Nothing is
+    /// written unless every document is signed.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "field"])]
+    pub batch: Option<PathBuf>,
     #[command(flatten)]
     pub key: KeyArgs,
     /// An RFC 3161 timestamp authority URL: adds a signature timestamp (PAdES B-T).
@@ -39,8 +45,9 @@ pub struct SignPdfArgs {
     pub certify: Option<u8>,
     #[command(flatten)]
     pub visible: Box<crate::visible_args::VisibleArgs>,
-    /// Output file (default: <file> with `-signed.pdf`). Written atomically; never the input.
-    #[arg(short, long, value_name = "FILE")]
+    /// Output file (default: <file> with `-signed.pdf`), or with --batch the output
+    /// directory. Written atomically; never the input.
+    #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
 
@@ -65,7 +72,6 @@ fn default_output(input: &Path, suffix: &str) -> PathBuf {
 /// Run `qes sign pdf`.
 pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     let signer = keys::load(&args.key)?;
-    let input = files::read(&args.file)?;
     let tsa = args
         .tsa
         .as_deref()
@@ -91,21 +97,30 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
         builder = builder.with_certification(qes_pades::DocMdpLevel(level));
     }
     builder = args.visible.apply(builder, args.field.as_deref())?;
+    if let Some(dir) = &args.batch {
+        let level = if tsa.is_some() { "B-T" } else { "B-B" };
+        return crate::batch_cmd::run(&builder, dir, args.output.as_deref(), level);
+    }
+    let file = args
+        .file
+        .as_deref()
+        .ok_or_else(|| CliError::Usage("give the PDF to sign, or --batch DIR".into()))?;
+    let input = files::read(file)?;
     let output = args
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&args.file, "signed"));
+        .unwrap_or_else(|| default_output(file, "signed"));
     // The signed file streams into the output: the input plus the update, never both in
     // memory.
-    files::write_atomic_with(&output, &[&args.file], |out| {
+    files::write_atomic_with(&output, &[file], |out| {
         builder.sign_to(&input, out).map_err(|e| {
-            crate::visible_args::usage_error(&e).unwrap_or_else(|| CliError::pdf(&args.file)(e))
+            crate::visible_args::usage_error(&e).unwrap_or_else(|| CliError::pdf(file)(e))
         })
     })?;
     let written = std::fs::metadata(&output).map_or(0, |m| m.len());
     println!(
         "signed {} → {} (PAdES {}{}{}, incremental update of {} bytes)",
-        args.file.display(),
+        file.display(),
         output.display(),
         if tsa.is_some() { "B-T" } else { "B-B" },
         args.certify

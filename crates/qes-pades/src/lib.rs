@@ -2,6 +2,7 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod appearance;
+mod batch;
 mod diff;
 mod docmdp;
 mod embed;

@@ -44,6 +44,7 @@ pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 /// /N` form XObject, font and image objects are new objects in the same update; an
 /// existing empty field with an appearance gets the `/AP` drawn to its own rectangle.
 /// The CMS carries no signing-time attribute (EN 319 142-1 §5.4: the time is `/M`).
+#[derive(Clone)]
 pub struct PadesSigner<'s> {
     signer: &'s dyn Signer,
     timestamper: Option<&'s dyn Timestamper>,
@@ -188,6 +189,27 @@ impl<'s> PadesSigner<'s> {
                 .saturating_add(CONTENTS_OVERHEAD)
                 .saturating_add(stamp)
         })
+    }
+
+    /// The same options over another signer and timestamper (hook of `batch`'s two passes).
+    pub(crate) fn rebind<'t>(
+        &self,
+        signer: &'t dyn Signer,
+        timestamper: Option<&'t dyn Timestamper>,
+    ) -> PadesSigner<'t>
+    where
+        's: 't,
+    {
+        PadesSigner {
+            signer,
+            timestamper,
+            ..self.clone()
+        }
+    }
+
+    /// The signer and timestamper (for `batch`).
+    pub(crate) fn parts(&self) -> (&'s dyn Signer, Option<&'s dyn Timestamper>) {
+        (self.signer, self.timestamper)
     }
 
     /// Sign `input`, returning it with the signature appended as an incremental update.

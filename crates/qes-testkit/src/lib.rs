@@ -16,6 +16,7 @@
 
 mod cert;
 mod crl;
+pub mod csc;
 mod error;
 pub mod interop;
 mod key;
