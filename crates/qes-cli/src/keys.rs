@@ -35,7 +35,7 @@ pub struct KeyArgs {
     pub password_file: Option<PathBuf>,
     /// Or a key on a PKCS#11 token.
     #[command(flatten)]
-    pub token: crate::token_cmd::Pkcs11Args,
+    pub token: Box<crate::token_cmd::Pkcs11Args>,
     /// Or a credential at a cloud signing service.
     #[command(flatten)]
     pub csc: Box<crate::cloud_cmd::CscArgs>,
