@@ -92,7 +92,7 @@ pub fn install_hint(name: &str) -> &'static str {
         }
         "softhsm2-util" => "apt-get install -y --no-install-recommends softhsm2",
         "pkcs11-tool" => "apt-get install -y --no-install-recommends opensc",
-        "pdfsig" => "apt-get install -y --no-install-recommends poppler-utils",
+        "pdfsig" | "pdftotext" | "pdftoppm" => "apt-get install -y --no-install-recommends poppler-utils",
         "qpdf" => "apt-get install -y --no-install-recommends qpdf",
         "certutil" => "apt-get install -y --no-install-recommends libnss3-tools",
         "openssl" => "install OpenSSL 3 with the system package manager",
