@@ -13,10 +13,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let len = usize::from(u16::from_be_bytes([*l0, *l1])).min(rest.len());
     let (text, font) = rest.split_at(len);
     let text = String::from_utf8_lossy(text);
-    qes_pades::fuzz_appearance(
-        font,
-        &text,
-        f64::from(*w) * 2.0,
-        f64::from(*h),
-    );
+    qes_pades::fuzz_appearance(font, &text, f64::from(*w) * 2.0, f64::from(*h));
 });
