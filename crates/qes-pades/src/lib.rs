@@ -20,6 +20,7 @@ pub use appearance::{
     Appearance, AppearanceDetails, Font, Image, Rect, RenderedAppearance, MAX_FONT_LEN,
     MAX_FONT_SIZE, MAX_IMAGE_LEN, MAX_IMAGE_PIXELS, MAX_TEXT_CHARS, MIN_FONT_SIZE,
 };
+pub use batch::MAX_BATCH_DOCUMENTS;
 pub use diff::Modifications;
 pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};
