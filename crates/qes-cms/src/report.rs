@@ -192,6 +192,12 @@ pub struct SignerIdentity {
     pub issuer: String,
     /// The serial number, hex.
     pub serial: String,
+    /// SHA-256 of the certificate's DER, hex: names exactly this certificate.
+    pub certificate_sha256: String,
+    /// The certificate's DER, as the signature carried it (for checks that need the
+    /// certificate itself, such as matching a document's holder data).
+    #[serde(skip)]
+    pub certificate_der: Vec<u8>,
 }
 
 /// CAdES baseline level reached (ETSI EN 319 122-1 §6).

@@ -855,6 +855,12 @@ fn identity(cert: &Certificate) -> SignerIdentity {
         subject: qes_cert::format_dn(cert.subject()),
         issuer: qes_cert::format_dn(cert.issuer()),
         serial: cert.serial_hex(),
+        certificate_sha256: DigestAlgorithm::Sha256
+            .digest(cert.der())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        certificate_der: cert.der().to_vec(),
     }
 }
 

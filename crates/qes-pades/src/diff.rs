@@ -146,6 +146,30 @@ enum Contexts {
     Single,
 }
 
+/// What the revisions appended to the first `base_len` bytes of `pdf` changed, judged as
+/// for a signature over those bytes: `base_len` must end a revision (just after one of its
+/// `%%EOF` markers, as a signature's `/ByteRange` does), e.g. a document as it was handed
+/// out before others signed it.
+///
+/// ```text
+/// modifications_since(&uploaded, prefilled.len())  → SignatureMaintenance when the later
+///                                                    revisions only signed empty fields
+/// ```
+///
+/// # Errors
+/// [`crate::Error`] when either version cannot be read (a `base_len` past the end of the
+/// file or inside a revision reads as no cross-reference data), or a reachability index
+/// exceeds its limits.
+pub fn modifications_since(pdf: &[u8], base_len: usize) -> Result<Modifications> {
+    let base = pdf.get(..base_len).ok_or(crate::Error::Limit {
+        what: "base revision length beyond the end of the file",
+        limit: pdf.len(),
+    })?;
+    let doc = Document::open(pdf)?;
+    let signed = Document::open(base)?;
+    analyse(&doc, &signed)
+}
+
 /// Compare `doc` (the whole file) with `signed` (the signed revision).
 ///
 /// # Errors
@@ -835,7 +859,15 @@ impl<'d, 'a> Context<'d, 'a> {
 /// (`/Annots [ … ]`); a structure element's `/Obj` may be nested deeper (§14.7.5.3).
 fn ends_in(u: &Usage, keys: &[&str]) -> bool {
     let listed = |k: &[u8]| keys.iter().any(|key| key.as_bytes() == k);
-    match u.path.as_slice() {
+    // An interactive form written directly in the catalog (`/AcroForm << /Fields [ … ] >>`)
+    // names its fields one level deeper than an indirect one.
+    let path = match u.path.as_slice() {
+        [Step::Key(form), rest @ ..] if form.as_bytes() == b"AcroForm" && !rest.is_empty() => {
+            rest
+        }
+        path => path,
+    };
+    match path {
         [Step::Key(k)] | [Step::Key(k), Step::Index(_)] => listed(k.as_bytes()),
         [.., Step::Key(k)] => k.as_bytes() == b"Obj" && listed(k.as_bytes()),
         _ => false,

@@ -3,6 +3,7 @@
 
 mod appearance;
 mod batch;
+mod compose;
 mod diff;
 mod docmdp;
 mod embed;
@@ -21,7 +22,8 @@ pub use appearance::{
     MAX_FONT_SIZE, MAX_IMAGE_LEN, MAX_IMAGE_PIXELS, MAX_TEXT_CHARS, MIN_FONT_SIZE,
 };
 pub use batch::MAX_BATCH_DOCUMENTS;
-pub use diff::Modifications;
+pub use compose::{read_private_data, FormDocument, MAX_FORM_ITEMS};
+pub use diff::{modifications_since, Modifications};
 pub use docmdp::DocMdpLevel;
 pub use error::{Error, Result};
 pub use report::{

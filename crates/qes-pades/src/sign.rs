@@ -313,7 +313,7 @@ impl<'s> PadesSigner<'s> {
         text("ContactInfo", &self.contact_info);
         if let Some(t) = self.signing_time {
             d.extend_from_slice(b" /M ");
-            let date = t.format("D:%Y%m%d%H%M%S+00'00'").to_string();
+            let date = crate::pdf::format_date(t);
             write_object(
                 &mut d,
                 &Object::String(crate::pdf::PdfString::literal(date)),

@@ -107,6 +107,7 @@ pub struct EndEntity {
     pub(crate) validity: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub(crate) serial: Option<u64>,
     key_usage: Option<KeyUsage>,
+    non_qualified: bool,
 }
 
 impl EndEntity {
@@ -120,6 +121,7 @@ impl EndEntity {
             validity: None,
             serial: None,
             key_usage: None,
+            non_qualified: false,
         }
     }
 
@@ -249,6 +251,13 @@ impl EndEntity {
         self
     }
 
+    /// Leaves out the EN 319 412-5 QC statements (and with them the qualified claim) of a
+    /// natural or legal person, for negative tests.
+    pub fn non_qualified(mut self) -> Self {
+        self.non_qualified = true;
+        self
+    }
+
     /// Subject name and extensions for this entity under `issuer`.
     pub(crate) fn contents(
         &self,
@@ -286,7 +295,9 @@ impl EndEntity {
                     .build();
                 exts.push(ext(true, self.key_usage.as_ref().unwrap_or(&ku_commit))?);
                 exts.push(policies(oid::QCP_N_QSCD)?);
-                exts.push(qc_statements(QcType::Esign, oid::SEMANTICS_ID_NATURAL)?);
+                if !self.non_qualified {
+                    exts.push(qc_statements(QcType::Esign, oid::SEMANTICS_ID_NATURAL)?);
+                }
                 exts.extend(revocation_pointers()?);
             }
             Kind::LegalPerson { organization, cui } => {
@@ -302,7 +313,9 @@ impl EndEntity {
                     .build();
                 exts.push(ext(true, self.key_usage.as_ref().unwrap_or(&ku_commit))?);
                 exts.push(policies(oid::QCP_L_QSCD)?);
-                exts.push(qc_statements(QcType::Eseal, oid::SEMANTICS_ID_LEGAL)?);
+                if !self.non_qualified {
+                    exts.push(qc_statements(QcType::Eseal, oid::SEMANTICS_ID_LEGAL)?);
+                }
                 exts.extend(revocation_pointers()?);
             }
             Kind::Tsa => {

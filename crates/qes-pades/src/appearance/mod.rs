@@ -9,7 +9,7 @@
 //! - `layout` — line wrapping and font-size fitting;
 //! - `image` — PNG and JPEG image XObjects.
 
-mod font;
+pub(crate) mod font;
 mod image;
 mod layout;
 

@@ -79,3 +79,14 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     let local = offset.from_local_datetime(&naive).single()?;
     Some(local.with_timezone(&Utc))
 }
+
+/// `time` as a PDF date string in UTC (ISO 32000-2 §7.9.4): `D:YYYYMMDDHHmmSS+00'00'`.
+///
+/// ```
+/// use qes_pades::pdf::{format_date, parse_date};
+/// let t = parse_date("D:20261204053000Z").unwrap();
+/// assert_eq!(format_date(t), "D:20261204053000+00'00'");
+/// ```
+pub fn format_date(time: DateTime<Utc>) -> String {
+    time.format("D:%Y%m%d%H%M%S+00'00'").to_string()
+}

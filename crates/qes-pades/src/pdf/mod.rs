@@ -8,7 +8,7 @@
 //! - `filter` — `FlateDecode` and PNG predictors (§7.4.4);
 //! - `xref` — `startxref`, tables, streams, hybrid files and `/Prev` (§7.5.4–§7.5.8);
 //! - [`Document`] — object resolution, object streams (§7.5.7), catalog and pages (§7.7);
-//! - [`parse_date`] — date strings (§7.9.4);
+//! - [`parse_date`], [`format_date`] — date strings (§7.9.4);
 //! - `pages` — the page tree in order with inherited boxes and rotation (§7.7.3);
 //! - `update` — incremental updates (§7.5.6); `write` — object serialisation for them.
 
@@ -23,7 +23,7 @@ pub(crate) mod update;
 pub(crate) mod write;
 mod xref;
 
-pub use date::parse_date;
+pub use date::{format_date, parse_date};
 pub use document::Document;
 pub use limits::Limits;
 pub use object::{Dict, Name, ObjRef, Object, PdfString, Stream};
