@@ -862,9 +862,7 @@ fn ends_in(u: &Usage, keys: &[&str]) -> bool {
     // An interactive form written directly in the catalog (`/AcroForm << /Fields [ … ] >>`)
     // names its fields one level deeper than an indirect one.
     let path = match u.path.as_slice() {
-        [Step::Key(form), rest @ ..] if form.as_bytes() == b"AcroForm" && !rest.is_empty() => {
-            rest
-        }
+        [Step::Key(form), rest @ ..] if form.as_bytes() == b"AcroForm" && !rest.is_empty() => rest,
         path => path,
     };
     match path {
