@@ -33,6 +33,10 @@ pub struct KeyArgs {
     /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// With --pkcs11 or --csc: a file whose first line is the PIN (else $QES_PIN for a
+    /// token, $QES_CSC_PIN for a cloud credential, else a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
     /// Or a key on a PKCS#11 token.
     #[command(flatten)]
     pub token: Box<crate::token_cmd::Pkcs11Args>,
@@ -73,11 +77,19 @@ pub fn is_pkcs12(path: &Path) -> bool {
 /// Load the signer the arguments describe: a token key (`--pkcs11`), a cloud credential
 /// (`--csc`) or a key file (`--key`).
 pub fn load(args: &KeyArgs) -> Result<Box<dyn Signer>, CliError> {
-    if let Some(signer) = crate::token_cmd::load_signer(&args.token)? {
+    if let Some(signer) = crate::token_cmd::load_signer(&args.token, args.pin_file.as_deref())? {
         return Ok(Box::new(signer));
     }
     if args.csc.service.csc.is_some() {
-        return Ok(Box::new(crate::cloud_cmd::signer(&args.csc)?));
+        return Ok(Box::new(crate::cloud_cmd::signer(
+            &args.csc,
+            args.pin_file.as_deref(),
+        )?));
+    }
+    if args.pin_file.is_some() {
+        return Err(CliError::Usage(
+            "--pin-file is for --pkcs11 or --csc; a key file takes --password-file".into(),
+        ));
     }
     let key = args.key.as_deref().ok_or_else(|| {
         CliError::Usage(

@@ -8,7 +8,9 @@ mod batch_cmd;
 mod cert_inspect;
 mod cert_verify;
 mod cloud_cmd;
+mod confirm_cmd;
 mod demo;
+mod demo_token;
 mod error;
 mod files;
 mod keys;
@@ -57,11 +59,16 @@ enum Command {
     /// Certificate renewal: the plan (deadlines, new validity, reminders), the request.
     #[command(subcommand)]
     Renew(RenewCommand),
+    /// The confirmation document: prefill it for a holder, check the holder's upload,
+    /// countersign it, check the final document.
+    #[command(subcommand)]
+    Confirm(confirm_cmd::ConfirmCommand),
     /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
-    /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
-    /// certificate, sign a file as CAdES B-T, verify it.
+    /// The whole job on a throw-away qualified PKI, no network: the holder's certificate on
+    /// a test token, validated; CAdES B-T; the confirmation document prefilled, signed by
+    /// the holder, countersigned, checked (and a re-saved copy refused); the renewal plan.
     Demo(demo::DemoArgs),
 }
 
@@ -123,6 +130,7 @@ fn main() -> ExitCode {
         Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),
         Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
+        Command::Confirm(command) => confirm_cmd::run(&command),
         Command::Demo(args) => demo::run(&args),
         Command::Token(command) => token_cmd::run(&command),
         Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),
@@ -133,5 +141,17 @@ fn main() -> ExitCode {
             eprintln!("qes: error: {}", err.chain());
             ExitCode::from(CliError::EXIT_CODE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks over every subcommand (unique argument names,
+    /// valid `requires` / `conflicts_with` targets, …), which otherwise fire only when a
+    /// subcommand is first parsed.
+    #[test]
+    fn every_subcommand_is_well_formed() {
+        use clap::CommandFactory as _;
+        super::Cli::command().debug_assert();
     }
 }

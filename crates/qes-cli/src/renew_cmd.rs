@@ -101,7 +101,31 @@ fn day(t: DateTime<Utc>) -> String {
 
 fn print_plan(facts: &RenewalFacts, p: &RenewalPlan) {
     println!("certificate expires   {}", day(facts.not_after));
-    let status = match p.status {
+    let status = status_text(&p.status);
+    println!("status                {status}");
+    println!("new validity starts   {}", day(p.new_validity_start));
+    for r in &p.reminders {
+        println!(
+            "reminder {:?} due     {} ({:?})",
+            r.kind,
+            day(r.due),
+            r.state
+        );
+    }
+    if p.banner {
+        println!("cloud banner          showing");
+    }
+    for reason in &p.reasons {
+        println!("reason                {}", reason_text(reason));
+    }
+    for action in &p.actions {
+        println!("next                  {}", action_text(action));
+    }
+}
+
+/// Where renewal stands, as one line.
+pub fn status_text(status: &RenewalStatus) -> String {
+    match *status {
         RenewalStatus::NotYetValid { valid_from } => {
             format!(
                 "not yet valid (from {}): renewal not possible yet",
@@ -125,25 +149,6 @@ fn print_plan(facts: &RenewalFacts, p: &RenewalPlan) {
             "expired on {}: only a new certificate can be bought",
             day(expired_at)
         ),
-    };
-    println!("status                {status}");
-    println!("new validity starts   {}", day(p.new_validity_start));
-    for r in &p.reminders {
-        println!(
-            "reminder {:?} due     {} ({:?})",
-            r.kind,
-            day(r.due),
-            r.state
-        );
-    }
-    if p.banner {
-        println!("cloud banner          showing");
-    }
-    for reason in &p.reasons {
-        println!("reason                {}", reason_text(reason));
-    }
-    for action in &p.actions {
-        println!("next                  {}", action_text(action));
     }
 }
 

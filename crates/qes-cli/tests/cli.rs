@@ -267,14 +267,46 @@ fn bad_input_is_one_line_and_exit_2() {
 
 #[test]
 fn demo_runs_end_to_end() {
-    let o = qes(&["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = qes(&["demo", "--dir", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("Done:"), "{text}");
-    assert!(text.contains("VALID at"), "{text}");
-    assert!(text.contains("INVALID at"), "{text}");
-    assert!(text.contains("level BaselineT"), "{text}");
-    assert!(text.contains("HASH_FAILURE"), "{text}");
+    assert!(!text.contains("UNEXPECTED"), "{text}");
+    // One line per step.
+    for step in 1..=11 {
+        let prefix = format!("{step:>2}. ");
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with(&prefix)).count(),
+            1,
+            "step {step}: {text}"
+        );
+    }
+    assert!(
+        text.contains("holder VALID, revoked twin INVALID"),
+        "{text}"
+    );
+    assert!(text.contains("HashFailure"), "{text}");
+    assert!(text.contains("check of confirmare.pdf: ACCEPTAT"), "{text}");
+    assert!(text.contains("re-saved by a PDF reader"), "{text}");
+    assert!(
+        text.contains("renewal plan (token): renewal open"),
+        "{text}"
+    );
+    // The token is used when SoftHSM2 is there, which the test command installs.
+    if qes_testkit::interop::require_real() {
+        assert!(text.contains("on SoftHSM2 token"), "{text}");
+    }
+    for file in [
+        "stefan_margarit.pdf",
+        "stefan_margarit-semnat.pdf",
+        "confirmare.pdf",
+        "confirmare-resalvat.pdf",
+        "declaratie.txt.p7s",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
 }
 
 /// `qes` with the test PKI's key password in the environment.

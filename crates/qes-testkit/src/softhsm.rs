@@ -107,7 +107,9 @@ pub struct TestToken {
 
 static SHARED: OnceLock<Result<Option<SoftHsm>, String>> = OnceLock::new();
 
-fn find_module() -> Option<PathBuf> {
+/// The SoftHSM2 module: `$QES_SOFTHSM2_MODULE`, else the first of the usual install paths
+/// that exists.
+pub fn find_module() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(MODULE_ENV) {
         return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
