@@ -11,10 +11,12 @@
 //! | [`renewal`] | `qes-renewal` |
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
 //! | [`cloud`] | `qes-cloud` |
+//! | [`confirm`] | `qes-confirm` |
 
 pub use qes_cert as cert;
 pub use qes_cloud as cloud;
 pub use qes_cms as cms;
+pub use qes_confirm as confirm;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;
 pub use qes_signer as signer;
