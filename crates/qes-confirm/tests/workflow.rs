@@ -530,3 +530,25 @@ fn every_reason_speaks_romanian_and_english() {
     assert_eq!("RO".parse::<Lang>(), Ok(Lang::Ro));
     assert!("de".parse::<Lang>().is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+    /// Arbitrary bytes after the prefilled document, or arbitrary bytes in place of a final
+    /// document, are refused with reasons — never accepted, never a panic.
+    #[test]
+    fn arbitrary_increments_are_refused(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+        use std::sync::OnceLock;
+        static PREFILLED: OnceLock<Vec<u8>> = OnceLock::new();
+        let prefilled = PREFILLED.get_or_init(|| prefill(&holder_cert(), at()).unwrap().pdf);
+        let anchors = anchors();
+        let verifier = verifier(&anchors);
+        let mut uploaded = prefilled.clone();
+        uploaded.extend_from_slice(&tail);
+        let check = check_holder_signed(&verifier, prefilled, &uploaded, &holder_cert());
+        proptest::prop_assert!(!check.is_accepted());
+        let final_check = check_final(&verifier, &uploaded, &[provider_cert()]);
+        proptest::prop_assert!(!final_check.is_accepted());
+        proptest::prop_assert!(!check_final(&verifier, &tail, &[provider_cert()]).is_accepted());
+    }
+}
