@@ -185,6 +185,21 @@ pub fn render(report: &PdfReport) -> String {
     out
 }
 
+/// The modification class of the revisions after a signature, as one phrase.
+fn modifications_text(m: &qes_pades::Modifications) -> String {
+    use qes_pades::Modifications as M;
+    match m {
+        M::None => "none (it covers the whole file)".into(),
+        M::SignatureMaintenance => {
+            "allowed: signatures, document timestamps, validation data".into()
+        }
+        M::FormFilling => "allowed: signatures and form filling".into(),
+        M::Annotations => "allowed: signatures, form filling and annotations".into(),
+        M::NotAllowed { object, reason } => format!("NOT ALLOWED (object {object}: {reason})"),
+        other => format!("{other:?}"),
+    }
+}
+
 fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
     let sub = s
         .sub_indication
@@ -201,6 +216,15 @@ fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
         s.coverage.map_or("-".to_owned(), |c| format!("{c:?}")),
         s.level.map_or("-".to_owned(), |l| format!("{l:?}")),
     ));
+    if let Some(m) = &s.modifications {
+        out.push_str(&format!(
+            "    changes after it: {}\n",
+            modifications_text(m)
+        ));
+    }
+    if let Some(claimed) = &s.claimed_time {
+        out.push_str(&format!("    claimed signing time /M {claimed}\n"));
+    }
     if let Some(problem) = s.byte_range_problem {
         out.push_str(&format!("    ByteRange: {problem}\n"));
     }
