@@ -426,26 +426,20 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap()
     }
 
+    fn form() -> FormDocument {
+        FormDocument::a4(at())
+            .with_title("Confirmare — Ștefan Țîrcă")
+            .with_language("ro-RO")
+            .text(72.0, 760.0, 14.0, "Ștefan Țîrcă, în București")
+            .signature_field("holder", Rect::new(72.0, 120.0, 220.0, 70.0))
+            .signature_field("countersignature", Rect::new(320.0, 120.0, 220.0, 70.0))
+            .private_data("QesConfirm", [("Name", "Ștefan Țîrcă"), ("Serial", "0A1B")])
+    }
+
     #[test]
     fn writes_a_readable_form_with_private_data() {
-        let pdf = FormDocument::a4(at())
-            .with_title("Confirmare — Ștefan Țîrcă")
-            .with_language("ro-RO")
-            .text(72.0, 760.0, 14.0, "Ștefan Țîrcă, în București")
-            .signature_field("holder", Rect::new(72.0, 120.0, 220.0, 70.0))
-            .signature_field("countersignature", Rect::new(320.0, 120.0, 220.0, 70.0))
-            .private_data("QesConfirm", [("Name", "Ștefan Țîrcă"), ("Serial", "0A1B")])
-            .to_pdf()
-            .unwrap();
-        let again = FormDocument::a4(at())
-            .with_title("Confirmare — Ștefan Țîrcă")
-            .with_language("ro-RO")
-            .text(72.0, 760.0, 14.0, "Ștefan Țîrcă, în București")
-            .signature_field("holder", Rect::new(72.0, 120.0, 220.0, 70.0))
-            .signature_field("countersignature", Rect::new(320.0, 120.0, 220.0, 70.0))
-            .private_data("QesConfirm", [("Name", "Ștefan Țîrcă"), ("Serial", "0A1B")])
-            .to_pdf()
-            .unwrap();
+        let pdf = form().to_pdf().unwrap();
+        let again = form().to_pdf().unwrap();
         assert_eq!(pdf, again, "deterministic");
         let doc = Document::open(&pdf).unwrap();
         assert_eq!(
