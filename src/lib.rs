@@ -11,6 +11,7 @@
 //! | [`renewal`] | `qes-renewal` |
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
 //! | [`cloud`] | `qes-cloud` |
+//! | [`token`] | `qes-token` |
 
 pub use qes_cert as cert;
 pub use qes_cloud as cloud;
@@ -18,4 +19,5 @@ pub use qes_cms as cms;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;
 pub use qes_signer as signer;
+pub use qes_token as token;
 pub use qes_tsp as tsp;

@@ -57,9 +57,6 @@ pub struct CscArgs {
     /// The credential ID at the --csc service (see `qes cloud credentials`).
     #[arg(long, value_name = "ID", requires = "csc")]
     pub credential: Option<String>,
-    /// A file whose first line is the credential's PIN (else $QES_CSC_PIN, else a prompt).
-    #[arg(long, value_name = "FILE", requires = "csc")]
-    pub pin_file: Option<PathBuf>,
     /// A file whose first line is a one-time password (else $QES_OTP, else a prompt). A code
     /// serves one authorization only.
     #[arg(long, value_name = "FILE", requires = "csc")]
@@ -195,12 +192,13 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// The signer of `--csc <url> --credential <id>`.
-pub fn signer(args: &CscArgs) -> Result<CscSigner, CliError> {
+/// The signer of `--csc <url> --credential <id>`, the PIN from `pin_file` (`--pin-file`),
+/// else $QES_CSC_PIN, else a prompt when the credential needs one.
+pub fn signer(args: &CscArgs, pin_file: Option<&PathBuf>) -> Result<CscSigner, CliError> {
     let credential = args.credential.as_deref().ok_or_else(|| {
         CliError::Usage("--csc needs --credential ID (see `qes cloud credentials`)".into())
     })?;
-    let pin = secret_from(args.pin_file.as_ref(), PIN_ENV, "PIN")?;
+    let pin = secret_from(pin_file, PIN_ENV, "PIN")?;
     let otp = secret_from(args.otp_file.as_ref(), OTP_ENV, "OTP")?;
     let client = Arc::new(client(&args.service)?);
     let info = client

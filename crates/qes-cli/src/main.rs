@@ -54,7 +54,8 @@ enum Command {
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
-    /// Certificate renewal: the plan (deadlines, new validity, reminders), the request.
+    /// Certificate renewal: the plan (deadlines, new validity, reminders), the request, the
+    /// installation of the renewed certificate on a token.
     #[command(subcommand)]
     Renew(RenewCommand),
     /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
@@ -93,6 +94,9 @@ enum RenewCommand {
     Plan(renew_cmd::PlanArgs),
     /// A PKCS#10 request for the renewal, signed by the key it certifies.
     Csr(renew_cmd::CsrArgs),
+    /// Install a renewed certificate on a PKCS#11 token: check it certifies a key on the
+    /// token, store it next to that key, then delete the key's old certificate(s).
+    Install(renew_cmd::InstallArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Command::Tsp(TspCommand::Verify(args)) => tsp_cmd::verify(&args),
         Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
+        Command::Renew(RenewCommand::Install(args)) => renew_cmd::install_cmd(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Token(command) => token_cmd::run(&command),
         Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),
@@ -133,5 +138,17 @@ fn main() -> ExitCode {
             eprintln!("qes: error: {}", err.chain());
             ExitCode::from(CliError::EXIT_CODE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks over every subcommand (unique argument names, valid
+    /// `requires` / `conflicts_with` targets), which otherwise fire only when that
+    /// subcommand runs in a debug build.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

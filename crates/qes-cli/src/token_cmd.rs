@@ -47,9 +47,6 @@ pub struct Pkcs11Args {
     /// The key's CKA_ID in hex (default: the only key with a certificate).
     #[arg(long, value_name = "HEX", requires = "pkcs11")]
     pub key_id: Option<String>,
-    /// A file whose first line is the token PIN (else $QES_PIN, else a prompt).
-    #[arg(long, value_name = "FILE", requires = "pkcs11")]
-    pub pin_file: Option<PathBuf>,
     /// Send the PIN even when the token says the next wrong PIN locks it.
     #[arg(long, requires = "pkcs11")]
     pub allow_final_try: bool,
@@ -239,7 +236,7 @@ fn final_try(allow: bool) -> FinalTry {
     }
 }
 
-fn key_id(hex: &str) -> Result<KeyId, CliError> {
+pub(crate) fn key_id(hex: &str) -> Result<KeyId, CliError> {
     KeyId::from_hex(hex).map_err(|e| CliError::Usage(format!("CKA_ID {hex:?}: {e}")))
 }
 
@@ -254,20 +251,19 @@ fn pin_prompt(token: &Token) -> String {
     format!("PIN for token {:?} ({})", token.label, token.user_pin)
 }
 
-/// The signer `--pkcs11` describes, or `None` without `--pkcs11`.
-pub fn load_signer(args: &Pkcs11Args) -> Result<Option<TokenSigner>, CliError> {
+/// The signer `--pkcs11` describes, or `None` without `--pkcs11`; the PIN from `pin_file`
+/// (`--pin-file`), else $QES_PIN, else a prompt.
+pub fn load_signer(
+    args: &Pkcs11Args,
+    pin_file: Option<&Path>,
+) -> Result<Option<TokenSigner>, CliError> {
     let Some(module) = &args.pkcs11 else {
         return Ok(None);
     };
     let selector = selector(args.token.as_ref(), args.token_serial.as_ref())?;
     let id = args.key_id.as_deref().map(key_id).transpose()?;
     let token = open(module, &selector)?;
-    let pin = secret(
-        args.pin_file.as_deref(),
-        PIN_ENV,
-        &pin_prompt(&token),
-        false,
-    )?;
+    let pin = secret(pin_file, PIN_ENV, &pin_prompt(&token), false)?;
     let options = LoginOptions::default()
         .with_sessions(args.sessions)
         .with_final_try(final_try(args.allow_final_try));
@@ -280,7 +276,8 @@ pub fn load_signer(args: &Pkcs11Args) -> Result<Option<TokenSigner>, CliError> {
     ))
 }
 
-fn login(target: &TokenTarget) -> Result<SessionPool, CliError> {
+/// Log in to the token `target` names (PIN from --pin-file, $QES_PIN or a prompt).
+pub(crate) fn login(target: &TokenTarget) -> Result<SessionPool, CliError> {
     let selector = selector(target.token.as_ref(), target.token_serial.as_ref())?;
     let token = open(&target.pkcs11, &selector)?;
     let pin = secret(

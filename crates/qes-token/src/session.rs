@@ -216,7 +216,8 @@ impl LoginOptions {
     }
 }
 
-/// Logged-in read/write sessions on one token (see the module's thread-safety contract).
+/// Logged-in read/write sessions on one token (see the crate's
+/// [thread-safety contract](crate#thread-safety-contract)).
 pub struct SessionPool {
     token: Token,
     idle: Mutex<Vec<Session>>,
