@@ -66,11 +66,10 @@ fn pdfs_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
 /// [`BAR_WIDTH`] characters.
 fn bar(phase: &str, done: usize, total: usize) -> String {
     let done = done.min(total);
-    let filled = if total == 0 {
-        BAR_WIDTH
-    } else {
-        done.saturating_mul(BAR_WIDTH) / total
-    };
+    let filled = done
+        .saturating_mul(BAR_WIDTH)
+        .checked_div(total)
+        .unwrap_or(BAR_WIDTH);
     let width = total.to_string().len();
     format!(
         "[{}{}] {done:>width$}/{total} {phase}",
