@@ -174,7 +174,7 @@ fn action_text(action: &Action) -> String {
         Action::SendReminder { kind } => format!("send the {kind:?} reminder"),
         Action::BuyNewCertificate => "buy a new certificate".into(),
         Action::InstallReplacingOld { old_serial } => format!(
-            "install the new certificate on the token, then delete the old one{}",
+            "install the new certificate on the token, then delete the old one{} (qes renew install)",
             old_serial
                 .as_ref()
                 .map(|s| format!(" (serial {s})"))
