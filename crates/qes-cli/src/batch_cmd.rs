@@ -278,7 +278,113 @@ pub fn run(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use qes_signer::SoftwareSigner;
+
+    /// A software signer whose backend fails once `budget` signatures were made: a token
+    /// pulled out, a cloud authorization refused, in the middle of a batch.
+    struct FailsAfter {
+        inner: SoftwareSigner,
+        budget: AtomicUsize,
+        calls: AtomicUsize,
+    }
+
+    impl Signer for FailsAfter {
+        fn certificate(&self) -> &Certificate {
+            self.inner.certificate()
+        }
+        fn chain(&self) -> &[Certificate] {
+            self.inner.chain()
+        }
+        fn key_kind(&self) -> KeyKind {
+            self.inner.key_kind()
+        }
+        fn algorithms(&self) -> Vec<SignatureAlgorithm> {
+            self.inner.algorithms()
+        }
+        fn sign_digests(
+            &self,
+            algorithm: SignatureAlgorithm,
+            digests: &[&[u8]],
+        ) -> Result<Vec<Vec<u8>>, SignError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let left = self.budget.load(Ordering::SeqCst);
+            if digests.len() > left {
+                return Err(SignError::BatchTooLarge {
+                    actual: digests.len(),
+                    limit: left,
+                });
+            }
+            self.budget.fetch_sub(digests.len(), Ordering::SeqCst);
+            self.inner.sign_digests(algorithm, digests)
+        }
+    }
+
+    fn holder() -> SoftwareSigner {
+        let pki = qes_testkit::TestPki::shared();
+        SoftwareSigner::from_pkcs12(&pki.natural_person().pkcs12("t").unwrap(), "t").unwrap()
+    }
+
+    fn inputs(dir: &Path, n: usize) -> PathBuf {
+        let input = dir.join("in");
+        std::fs::create_dir(&input).unwrap();
+        for i in 0..n {
+            std::fs::write(
+                input.join(format!("doc-{i:02}.pdf")),
+                qes_testkit::pdf::one_page(&format!("doc {i}"), 0),
+            )
+            .unwrap();
+        }
+        input
+    }
+
+    #[test]
+    fn a_signer_failing_mid_batch_leaves_no_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = inputs(dir.path(), 7);
+        let output = dir.path().join("out");
+        // Steps of 3: the first step signs, the second fails.
+        let failing = FailsAfter {
+            inner: holder(),
+            budget: AtomicUsize::new(3),
+            calls: AtomicUsize::new(0),
+        };
+        let progress = Progress::new(ProgressMode::Never);
+        let stepped = Stepped::new(&failing, 3, &progress);
+        let builder = PadesSigner::new(&stepped);
+        let err = run(&builder, &progress, &input, Some(&output), "B-B").unwrap_err();
+        assert!(
+            err.chain().contains(&input.display().to_string()),
+            "{}",
+            err.chain()
+        );
+        assert_eq!(
+            failing.calls.load(Ordering::SeqCst),
+            2,
+            "failed on the second step"
+        );
+        assert_eq!(
+            progress.signed.load(Ordering::SeqCst),
+            3,
+            "one step was signed"
+        );
+        let left: Vec<_> = std::fs::read_dir(&output).unwrap().collect();
+        assert!(left.is_empty(), "nothing written: {left:?}");
+
+        // The control: with enough budget the same batch writes all seven, in steps of 3.
+        let working = FailsAfter {
+            inner: holder(),
+            budget: AtomicUsize::new(7),
+            calls: AtomicUsize::new(0),
+        };
+        let progress = Progress::new(ProgressMode::Never);
+        let stepped = Stepped::new(&working, 3, &progress);
+        let builder = PadesSigner::new(&stepped);
+        run(&builder, &progress, &input, Some(&output), "B-B").unwrap();
+        assert_eq!(working.calls.load(Ordering::SeqCst), 3, "steps of 3, 3, 1");
+        assert_eq!(std::fs::read_dir(&output).unwrap().count(), 7);
+    }
 
     #[test]
     fn the_bar_fills_in_proportion() {
