@@ -12,6 +12,7 @@
 //! | [`tsp`] | `qes-tsp` (feature `http` enables its `HttpTransport`) |
 //! | [`cloud`] | `qes-cloud` |
 //! | [`confirm`] | `qes-confirm` |
+//! | [`token`] | `qes-token` |
 
 pub use qes_cert as cert;
 pub use qes_cloud as cloud;
@@ -20,4 +21,5 @@ pub use qes_confirm as confirm;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;
 pub use qes_signer as signer;
+pub use qes_token as token;
 pub use qes_tsp as tsp;

@@ -3,7 +3,7 @@
 //! an environment variable), and `qes cloud credentials`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -79,7 +79,7 @@ pub struct CredentialsArgs {
     pub json: bool,
 }
 
-fn first_line(path: &Path, what: &str) -> Result<Secret, CliError> {
+fn first_line(path: &std::path::Path, what: &str) -> Result<Secret, CliError> {
     let bytes = zeroize::Zeroizing::new(files::read(path)?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| CliError::Usage(format!("{}: {what} is not UTF-8", path.display())))?;
@@ -93,7 +93,7 @@ fn first_line(path: &Path, what: &str) -> Result<Secret, CliError> {
     Ok(Secret::new(line))
 }
 
-fn secret_from(file: Option<&Path>, env: &str, what: &str) -> Result<Option<Secret>, CliError> {
+fn secret_from(file: Option<&PathBuf>, env: &str, what: &str) -> Result<Option<Secret>, CliError> {
     if let Some(path) = file {
         return first_line(path, what).map(Some);
     }
@@ -120,14 +120,14 @@ pub fn client(args: &ServiceArgs) -> Result<CscClient, CliError> {
         .ok_or_else(|| CliError::Usage("give the service with --csc URL".into()))?;
     let mut builder = CscClient::builder(url);
     if let Some(user) = &args.csc_user {
-        let password = secret_from(args.csc_password_file.as_deref(), PASSWORD_ENV, "password")?
+        let password = secret_from(args.csc_password_file.as_ref(), PASSWORD_ENV, "password")?
             .ok_or_else(|| {
                 CliError::Usage(format!(
                     "--csc-user needs --csc-password-file or ${PASSWORD_ENV}"
                 ))
             })?;
         builder = builder.with_basic_auth(user.clone(), password);
-    } else if let Some(token) = secret_from(args.csc_token_file.as_deref(), TOKEN_ENV, "token")? {
+    } else if let Some(token) = secret_from(args.csc_token_file.as_ref(), TOKEN_ENV, "token")? {
         builder = builder.with_bearer(Arc::new(StaticToken::new(token.expose())));
     }
     builder.connect().map_err(cloud_err(url))
@@ -192,14 +192,14 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// The signer of `--csc <url> --credential <id>`, the PIN from `pin_file` (else
-/// $QES_CSC_PIN, else a prompt).
-pub fn signer(args: &CscArgs, pin_file: Option<&Path>) -> Result<CscSigner, CliError> {
+/// The signer of `--csc <url> --credential <id>`, the PIN from `pin_file` (`--pin-file`),
+/// else $QES_CSC_PIN, else a prompt when the credential needs one.
+pub fn signer(args: &CscArgs, pin_file: Option<&PathBuf>) -> Result<CscSigner, CliError> {
     let credential = args.credential.as_deref().ok_or_else(|| {
         CliError::Usage("--csc needs --credential ID (see `qes cloud credentials`)".into())
     })?;
     let pin = secret_from(pin_file, PIN_ENV, "PIN")?;
-    let otp = secret_from(args.otp_file.as_deref(), OTP_ENV, "OTP")?;
+    let otp = secret_from(args.otp_file.as_ref(), OTP_ENV, "OTP")?;
     let client = Arc::new(client(&args.service)?);
     let info = client
         .credential_info(credential)

@@ -33,9 +33,9 @@ pub struct KeyArgs {
     /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// With --pkcs11 or --csc: a file whose first line is the PIN (else $QES_PIN for a
-    /// token, $QES_CSC_PIN for a cloud credential, else a prompt).
-    #[arg(long, value_name = "FILE")]
+    /// With --pkcs11 or --csc: a file whose first line is the token PIN (else $QES_PIN) or
+    /// the credential's PIN (else $QES_CSC_PIN); else a prompt.
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
     pub pin_file: Option<PathBuf>,
     /// Or a key on a PKCS#11 token.
     #[command(flatten)]
@@ -77,26 +77,38 @@ pub fn is_pkcs12(path: &Path) -> bool {
 /// Load the signer the arguments describe: a token key (`--pkcs11`), a cloud credential
 /// (`--csc`) or a key file (`--key`).
 pub fn load(args: &KeyArgs) -> Result<Box<dyn Signer>, CliError> {
+    load_for_batch(args).map(|(signer, _)| signer)
+}
+
+/// Documents per `Signer::sign_batch` call a software key or a token session signs between
+/// two progress updates.
+const SIGNATURES_PER_STEP: usize = 16;
+
+/// [`load`], plus how many documents a batch should hand the signer per call so that
+/// splitting it costs nothing: a cloud credential's `multisign` (one authorization each, as
+/// for the whole batch at once), a token pool's sessions times [`SIGNATURES_PER_STEP`] (the
+/// same login, every session busy), else [`SIGNATURES_PER_STEP`].
+pub fn load_for_batch(args: &KeyArgs) -> Result<(Box<dyn Signer>, usize), CliError> {
     if let Some(signer) = crate::token_cmd::load_signer(&args.token, args.pin_file.as_deref())? {
-        return Ok(Box::new(signer));
+        let step = signer.pool().size().saturating_mul(SIGNATURES_PER_STEP);
+        return Ok((Box::new(signer), step));
     }
     if args.csc.service.csc.is_some() {
-        return Ok(Box::new(crate::cloud_cmd::signer(
-            &args.csc,
-            args.pin_file.as_deref(),
-        )?));
-    }
-    if args.pin_file.is_some() {
-        return Err(CliError::Usage(
-            "--pin-file is for --pkcs11 or --csc; a key file takes --password-file".into(),
-        ));
+        let signer = crate::cloud_cmd::signer(&args.csc, args.pin_file.as_ref())?;
+        let step = signer.batch_limit();
+        return Ok((Box::new(signer), step));
     }
     let key = args.key.as_deref().ok_or_else(|| {
         CliError::Usage(
             "give --key FILE, --pkcs11 MODULE --token LABEL, or --csc URL --credential ID".into(),
         )
     })?;
-    Ok(Box::new(load_file(args, key)?))
+    if args.pin_file.is_some() {
+        return Err(CliError::Usage(
+            "--pin-file is for --pkcs11 or --csc; a key file takes --password-file".into(),
+        ));
+    }
+    Ok((Box::new(load_file(args, key)?), SIGNATURES_PER_STEP))
 }
 
 /// Load a key file (PKCS#12, or PKCS#8 with --cert).

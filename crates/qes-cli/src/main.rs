@@ -56,7 +56,8 @@ enum Command {
     /// RFC 3161 time-stamps: ask a TSA for one, verify one.
     #[command(subcommand)]
     Tsp(TspCommand),
-    /// Certificate renewal: the plan (deadlines, new validity, reminders), the request.
+    /// Certificate renewal: the plan (deadlines, new validity, reminders), the request, the
+    /// installation of the renewed certificate on a token.
     #[command(subcommand)]
     Renew(RenewCommand),
     /// The confirmation document: prefill it for a holder, check the holder's upload,
@@ -100,6 +101,9 @@ enum RenewCommand {
     Plan(renew_cmd::PlanArgs),
     /// A PKCS#10 request for the renewal, signed by the key it certifies.
     Csr(renew_cmd::CsrArgs),
+    /// Install a renewed certificate on a PKCS#11 token: check it certifies a key on the
+    /// token, store it next to that key, then delete the key's old certificate(s).
+    Install(renew_cmd::InstallArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
         Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
         Command::Confirm(command) => confirm_cmd::run(&command),
+        Command::Renew(RenewCommand::Install(args)) => renew_cmd::install_cmd(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Token(command) => token_cmd::run(&command),
         Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),

@@ -22,6 +22,16 @@ pub struct SignPdfArgs {
     /// written unless every document is signed.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "field"])]
     pub batch: Option<PathBuf>,
+    /// With --batch: draw a progress bar on stderr when it is a terminal (auto), always, or
+    /// never.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto",
+        requires = "batch"
+    )]
+    pub progress: crate::batch_cmd::ProgressMode,
     #[command(flatten)]
     pub key: KeyArgs,
     /// An RFC 3161 timestamp authority URL: adds a signature timestamp (PAdES B-T).
@@ -71,13 +81,20 @@ fn default_output(input: &Path, suffix: &str) -> PathBuf {
 
 /// Run `qes sign pdf`.
 pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
-    let signer = keys::load(&args.key)?;
+    let (signer, step) = keys::load_for_batch(&args.key)?;
+    let progress = crate::batch_cmd::Progress::new(args.progress);
+    let stepped = crate::batch_cmd::Stepped::new(signer.as_ref(), step, &progress);
+    let signer: &dyn qes_signer::Signer = if args.batch.is_some() {
+        &stepped
+    } else {
+        signer.as_ref()
+    };
     let tsa = args
         .tsa
         .as_deref()
         .map(crate::tsp_cmd::http_timestamper)
         .transpose()?;
-    let mut builder = PadesSigner::new(&signer).with_signing_time(chrono::Utc::now());
+    let mut builder = PadesSigner::new(signer).with_signing_time(chrono::Utc::now());
     if let Some(tsa) = &tsa {
         builder = builder.with_timestamper(tsa);
     }
@@ -99,7 +116,7 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
     builder = args.visible.apply(builder, args.field.as_deref())?;
     if let Some(dir) = &args.batch {
         let level = if tsa.is_some() { "B-T" } else { "B-B" };
-        return crate::batch_cmd::run(&builder, dir, args.output.as_deref(), level);
+        return crate::batch_cmd::run(&builder, &progress, dir, args.output.as_deref(), level);
     }
     let file = args
         .file

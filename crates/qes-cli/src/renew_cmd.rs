@@ -1,5 +1,7 @@
-//! `qes renew plan` and `qes renew csr`: the renewal plan of a certificate, and a PKCS#10
-//! request for its renewal (same subject, new or existing key).
+//! `qes renew plan`, `qes renew csr` and `qes renew install`: the renewal plan of a
+//! certificate, a PKCS#10 request for its renewal (same subject, new or existing key), and
+//! installing the renewed certificate on a PKCS#11 token (import next to its key, then delete
+//! the old certificate).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +15,8 @@ use qes_signer::{Curve, KeyKind, KeySigner, SoftwareKey};
 use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
 
 use crate::error::CliError;
-use crate::{files, keys};
+use crate::token_cmd::TokenTarget;
+use crate::{files, keys, token_cmd};
 
 /// Token or cloud, as `--product` takes it.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -176,7 +179,7 @@ fn action_text(action: &Action) -> String {
         Action::SendReminder { kind } => format!("send the {kind:?} reminder"),
         Action::BuyNewCertificate => "buy a new certificate".into(),
         Action::InstallReplacingOld { old_serial } => format!(
-            "install the new certificate on the token, then delete the old one{}",
+            "install the new certificate on the token, then delete the old one{} (qes renew install)",
             old_serial
                 .as_ref()
                 .map(|s| format!(" (serial {s})"))
@@ -294,5 +297,98 @@ pub fn csr_cmd(args: &CsrArgs) -> Result<ExitCode, CliError> {
     })?;
     files::write_atomic(&args.output, csr.to_pem().as_bytes(), &[])?;
     println!("wrote {}", args.output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Arguments of `qes renew install`.
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// The renewed certificate (PEM or DER).
+    pub cert: PathBuf,
+    #[command(flatten)]
+    pub target: TokenTarget,
+    /// The CKA_ID (hex) of the key the certificate is for; default: the one private key on
+    /// the token whose public key is the certificate's.
+    #[arg(long, value_name = "HEX")]
+    pub key_id: Option<String>,
+    /// The new certificate object's CKA_LABEL; default: the old certificate's, else "qes".
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Issuer certificates to store as well (repeatable), e.g. when a new CA issued it.
+    #[arg(long = "chain", value_name = "FILE")]
+    pub chain: Vec<PathBuf>,
+}
+
+fn describe(cert: &qes_cert::Certificate) -> String {
+    format!(
+        "{}, serial {}, valid {} to {}",
+        cert.subject(),
+        cert.serial_hex(),
+        cert.not_before().format("%Y-%m-%d"),
+        cert.not_after().format("%Y-%m-%d")
+    )
+}
+
+/// Run `qes renew install`: one line per step on stdout. The old certificates are deleted
+/// only after the new one is on the token; any failure before that leaves the token as it
+/// was.
+pub fn install_cmd(args: &InstallArgs) -> Result<ExitCode, CliError> {
+    let cert = files::certificates(&args.cert, qes_cert::ParseMode::Lenient)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CliError::Usage(format!("{}: no certificate", args.cert.display())))?;
+    let chain = files::all_certificates(&args.chain, qes_cert::ParseMode::Lenient)?;
+    let wanted = args.key_id.as_deref().map(token_cmd::key_id).transpose()?;
+    println!("certificate  {}", describe(&cert));
+    let pool = token_cmd::login(&args.target)?;
+    let token = pool.token();
+    println!(
+        "token        logged in to {:?} (serial {})",
+        token.label, token.serial
+    );
+    let err = CliError::token(&token.label);
+    let id = pool
+        .key_for_certificate(&cert, wanted.as_ref())
+        .map_err(&err)?;
+    println!("key          the certificate's public key is that of private key CKA_ID {id}");
+    let label = match &args.label {
+        Some(label) => label.clone(),
+        None => pool
+            .objects()
+            .map_err(&err)?
+            .into_iter()
+            .find(|o| {
+                o.id.as_ref() == Some(&id)
+                    && matches!(&o.kind, qes_token::ObjectKind::Certificate(_))
+            })
+            .map_or_else(|| "qes".to_owned(), |o| o.label),
+    };
+    match pool.add_certificate(&cert, &id, &label).map_err(&err)? {
+        qes_token::Added::AlreadyPresent => println!(
+            "import       the certificate is already on the token with CKA_ID {id}; nothing written"
+        ),
+        _ => println!("import       stored the certificate with CKA_ID {id}, label {label:?}"),
+    }
+    for ca in &chain {
+        pool.import_ca_certificate(ca, "CA").map_err(&err)?;
+        println!("chain        issuer {} is on the token", ca.subject());
+    }
+    let removed = pool.remove_other_certificates(&id, &cert).map_err(&err)?;
+    if removed.is_empty() {
+        println!("delete       no old certificate with CKA_ID {id}");
+    }
+    for old in &removed {
+        match &old.certificate {
+            Some(c) => println!("delete       removed old certificate {}", describe(c)),
+            None => println!(
+                "delete       removed an unreadable old certificate object, label {:?}",
+                old.label
+            ),
+        }
+    }
+    println!(
+        "done         CKA_ID {id} now has only the certificate serial {}",
+        cert.serial_hex()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -236,7 +236,7 @@ fn final_try(allow: bool) -> FinalTry {
     }
 }
 
-fn key_id(hex: &str) -> Result<KeyId, CliError> {
+pub(crate) fn key_id(hex: &str) -> Result<KeyId, CliError> {
     KeyId::from_hex(hex).map_err(|e| CliError::Usage(format!("CKA_ID {hex:?}: {e}")))
 }
 
@@ -251,8 +251,8 @@ fn pin_prompt(token: &Token) -> String {
     format!("PIN for token {:?} ({})", token.label, token.user_pin)
 }
 
-/// The signer `--pkcs11` describes (PIN from `pin_file`, else $QES_PIN, else a prompt),
-/// or `None` without `--pkcs11`.
+/// The signer `--pkcs11` describes, or `None` without `--pkcs11`; the PIN from `pin_file`
+/// (`--pin-file`), else $QES_PIN, else a prompt.
 pub fn load_signer(
     args: &Pkcs11Args,
     pin_file: Option<&Path>,
@@ -276,7 +276,8 @@ pub fn load_signer(
     ))
 }
 
-fn login(target: &TokenTarget) -> Result<SessionPool, CliError> {
+/// Log in to the token `target` names (PIN from --pin-file, $QES_PIN or a prompt).
+pub(crate) fn login(target: &TokenTarget) -> Result<SessionPool, CliError> {
     let selector = selector(target.token.as_ref(), target.token_serial.as_ref())?;
     let token = open(&target.pkcs11, &selector)?;
     let pin = secret(

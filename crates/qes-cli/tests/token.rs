@@ -14,7 +14,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::Duration;
-use qes_testkit::softhsm::{SoftHsm, TestToken, CKF_USER_PIN_FINAL_TRY, SO_PIN, USER_PIN};
+use qes_testkit::softhsm::{
+    SoftHsm, TestToken, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, SO_PIN, USER_PIN,
+};
 use qes_testkit::TestPki;
 
 macro_rules! hsm {
@@ -210,6 +212,16 @@ fn pin_errors_are_usage_errors_and_never_hang() {
     allowed.push("--allow-final-try");
     let o = qes(hsm, &allowed, &[("QES_PIN", USER_PIN)]);
     assert!(o.status.success(), "{}", err(&o));
+    // Locked: refused even with --allow-final-try, and the message says to use the PUK.
+    token.set_pin_flags(CKF_USER_PIN_LOCKED).unwrap();
+    let o = qes(hsm, &allowed, &[("QES_PIN", USER_PIN)]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o).contains("locked") && err(&o).contains("unblock it with the PUK"),
+        "{}",
+        err(&o)
+    );
+    token.set_pin_flags(0).unwrap();
     // Unknown token: the message lists what is there.
     let o = qes(
         hsm,
@@ -317,4 +329,102 @@ fn keygen_import_cert_change_pin_and_unblock() {
     );
     assert!(o.status.success(), "{}", err(&o));
     token.pkcs11_tool_login(&["--list-objects"]).unwrap();
+}
+
+#[test]
+fn batch_signing_with_one_login_a_progress_bar_and_nothing_partial() {
+    let hsm = hsm!();
+    let (token, dir) = setup(hsm);
+    let d = dir.path();
+    let input = d.join("in");
+    std::fs::create_dir(&input).unwrap();
+    for i in 0..5 {
+        std::fs::write(
+            input.join(format!("doc-{i}.pdf")),
+            qes_testkit::pdf::one_page(&format!("batch {i}"), 0),
+        )
+        .unwrap();
+    }
+    let (i, o) = (
+        input.to_string_lossy().into_owned(),
+        d.join("out").to_string_lossy().into_owned(),
+    );
+    let m = module(hsm);
+    let pin = p(d, "pin");
+    let batch = |input: &str, output: &str| {
+        qes(
+            hsm,
+            &[
+                "sign",
+                "pdf",
+                "--batch",
+                input,
+                "-o",
+                output,
+                "--pkcs11",
+                &m,
+                "--token",
+                token.label(),
+                "--pin-file",
+                &pin,
+                "--sessions",
+                "2",
+                "--progress",
+                "always",
+            ],
+            &[],
+        )
+    };
+    let done = batch(&i, &o);
+    assert!(done.status.success(), "{}", err(&done));
+    // The bar: each phase ends full.
+    let bar = err(&done);
+    let full = format!("[{}]", "#".repeat(30));
+    for phase in ["5/5 read", "5/5 signed", "5/5 written"] {
+        assert!(bar.contains(&format!("{full} {phase}")), "{bar}");
+    }
+    assert!(bar.contains("] 0/5 signed"), "{bar}");
+    let at = (TestPki::shared().epoch() + Duration::days(60)).to_rfc3339();
+    let root = p(d, "root-ca.pem");
+    for n in 0..5 {
+        let signed = format!("{o}/doc-{n}.pdf");
+        let v = qes(
+            hsm,
+            &["verify", &signed, "--trust", &root, "--at", &at],
+            &[],
+        );
+        assert!(v.status.success(), "{signed}: {}{}", out(&v), err(&v));
+    }
+    // Without --progress and with stderr not a terminal: no bar.
+    let o2 = p(d, "out2");
+    let quiet = qes(
+        hsm,
+        &[
+            "sign",
+            "pdf",
+            "--batch",
+            &i,
+            "-o",
+            &o2,
+            "--pkcs11",
+            &m,
+            "--token",
+            token.label(),
+            "--pin-file",
+            &pin,
+        ],
+        &[],
+    );
+    assert!(quiet.status.success(), "{}", err(&quiet));
+    assert!(!err(&quiet).contains("###"), "{}", err(&quiet));
+
+    // One broken PDF: exit 2 and not a single output file.
+    std::fs::write(input.join("zz-broken.pdf"), b"%PDF-1.7 truncated").unwrap();
+    let failed_out = p(d, "failed");
+    let failed = batch(&i, &failed_out);
+    assert_eq!(failed.status.code(), Some(2), "{}", err(&failed));
+    let left: Vec<_> = std::fs::read_dir(&failed_out)
+        .map(|entries| entries.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "nothing written: {left:?}");
 }

@@ -117,7 +117,12 @@ fn conformance_suite_passes_for_rsa_pss_and_ecdsa_credentials() {
     let Some(server) = CscServer::start(csc::Scal::Two).unwrap() else {
         return;
     };
-    for credential in [csc::CSC_RSA, csc::CSC_ECDSA, csc::CSC_ECDSA_P384] {
+    for credential in [
+        csc::CSC_RSA,
+        csc::CSC_RSA_PSS,
+        csc::CSC_ECDSA,
+        csc::CSC_ECDSA_P384,
+    ] {
         let signer = signer(&server, credential);
         let report = conformance::run(&signer)
             .unwrap_or_else(|e| panic!("{credential}: {e}\n{}", server.logs()));

@@ -416,6 +416,17 @@ impl TestToken {
         gen.copy_from_slice(generation);
         let next = u64::from_be_bytes(gen).wrapping_add(1);
         generation.copy_from_slice(&next.to_be_bytes());
-        std::fs::write(&path, bytes).map_err(io("token.object"))
+        // Atomically: other test processes enumerate every token of the shared directory at
+        // any moment, and a half-written token.object is CKR_GENERAL_ERROR for them. The
+        // temporary file lives outside the token directory (SoftHSM2 indexes what is inside).
+        let temp = tempfile::NamedTempFile::new_in(self.hsm.scratch_dir())
+            .map_err(io("token.object temporary file"))?;
+        std::fs::write(temp.path(), bytes).map_err(io("token.object temporary file"))?;
+        temp.persist(&path)
+            .map_err(|e| SoftHsmError::Io {
+                context: "token.object".into(),
+                source: e.error,
+            })
+            .map(|_| ())
     }
 }

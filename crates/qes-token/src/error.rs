@@ -107,6 +107,22 @@ pub enum TokenError {
         /// The `CKA_ID`.
         id: KeyId,
     },
+    /// No private key on the token has the certificate's public key.
+    #[error(
+        "no private key on the token has the certificate's public key{}",
+        unreadable_hint(*unreadable)
+    )]
+    NoKeyForCertificate {
+        /// Private keys whose public half the token does not reveal (not comparable).
+        unreadable: usize,
+    },
+    /// The certificate that must stay is not on the token under that `CKA_ID`, so nothing
+    /// was removed.
+    #[error("the new certificate is not on the token with CKA_ID {id}: nothing removed")]
+    CertificateNotStored {
+        /// The `CKA_ID`.
+        id: KeyId,
+    },
     /// The certificate's public key is not the token key's.
     #[error("the certificate's public key does not match the token key {id}")]
     CertificateKeyMismatch {
@@ -194,6 +210,14 @@ fn ids_list(ids: &[KeyId]) -> String {
 fn id_hint(id: Option<&KeyId>) -> String {
     id.map(|id| format!(" with CKA_ID {id}"))
         .unwrap_or_default()
+}
+
+fn unreadable_hint(unreadable: usize) -> String {
+    if unreadable == 0 {
+        String::new()
+    } else {
+        format!(" ({unreadable} key(s) without a readable public key could not be compared: give the CKA_ID)")
+    }
 }
 
 fn tries_hint(status: &PinStatus) -> &'static str {

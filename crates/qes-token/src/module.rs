@@ -111,8 +111,29 @@ impl Module {
     /// # Errors
     /// [`TokenError::TokenNotFound`] (listing what is present), [`TokenError::AmbiguousToken`],
     /// [`TokenError::Pkcs11`].
+    ///
+    /// A slot whose token cannot be read (removed meanwhile, or a module error) does not stop
+    /// the search among the others; its error is returned only when no readable token matches.
     pub fn token(&self, selector: &TokenSelector) -> Result<Token, TokenError> {
-        let tokens = self.tokens()?;
+        let slots = self
+            .context()
+            .get_slots_with_token()
+            .map_err(TokenError::pkcs11("C_GetSlotList"))?;
+        let mut tokens = Vec::with_capacity(slots.len());
+        let mut unreadable = None;
+        for slot in slots {
+            match Token::read(self.clone(), slot) {
+                Ok(token) => tokens.push(token),
+                Err(err) => {
+                    unreadable.get_or_insert(err);
+                }
+            }
+        }
+        if let Some(err) = unreadable {
+            if !tokens.iter().any(|t| t.initialized && selector.matches(t)) {
+                return Err(err);
+            }
+        }
         let available: Vec<String> = tokens
             .iter()
             .filter(|t| t.initialized)

@@ -102,7 +102,10 @@ pub enum OldKey {
     Destroy,
 }
 
-fn find(session: &Session, template: &[Attribute]) -> Result<Vec<ObjectHandle>, TokenError> {
+pub(crate) fn find(
+    session: &Session,
+    template: &[Attribute],
+) -> Result<Vec<ObjectHandle>, TokenError> {
     let mut found = Vec::new();
     for handle in session
         .iter_objects(template)
@@ -116,7 +119,7 @@ fn find(session: &Session, template: &[Attribute]) -> Result<Vec<ObjectHandle>, 
     Ok(found)
 }
 
-fn attributes(
+pub(crate) fn attributes(
     session: &Session,
     handle: ObjectHandle,
     types: &[AttributeType],
@@ -126,7 +129,7 @@ fn attributes(
         .map_err(TokenError::pkcs11("C_GetAttributeValue"))
 }
 
-fn bytes_of(attrs: &[Attribute], wanted: AttributeType) -> Option<&[u8]> {
+pub(crate) fn bytes_of(attrs: &[Attribute], wanted: AttributeType) -> Option<&[u8]> {
     attrs.iter().find_map(|a| match (a, wanted) {
         (Attribute::Id(v), AttributeType::Id)
         | (Attribute::Label(v), AttributeType::Label)
@@ -465,7 +468,7 @@ impl SessionPool {
     }
 }
 
-fn create_certificate(
+pub(crate) fn create_certificate(
     session: &Session,
     certificate: &Certificate,
     id: Option<&KeyId>,
@@ -493,7 +496,7 @@ fn create_certificate(
 
 /// The certificate's key must be the token key `id`'s (compared via the public key object or
 /// the RSA private key's public attributes).
-fn check_key_matches(
+pub(crate) fn check_key_matches(
     session: &Session,
     certificate: &Certificate,
     id: &KeyId,

@@ -3,15 +3,7 @@
 //! one at a time; plus the PIN lifecycle, `C_SetPIN` (change) and `C_InitPIN` by the SO
 //! (unblock with the PUK).
 //!
-//! # Thread-safety contract
-//! - A PKCS#11 session is not safe for concurrent use: cryptoki's `Session` is `Send` but not
-//!   `Sync`, and the pool hands each session to exactly one thread at a time.
-//! - [`SessionPool`] is `Send + Sync`. [`SessionPool::with_session`] blocks while all
-//!   sessions are busy, so at most [`SessionPool::size`] operations run on the token at once;
-//!   signers sharing a pool share its sessions and its login.
-//! - The module is initialized with `CKF_OS_LOCKING_OK`; calls on different sessions may run
-//!   in parallel (how much the device really parallelizes is the device's business).
-//! - Dropping the pool closes its sessions; closing the last session of the token logs out.
+//! The thread-safety contract is in the crate documentation (`README.md`).
 
 use std::sync::{Condvar, Mutex};
 
@@ -216,7 +208,8 @@ impl LoginOptions {
     }
 }
 
-/// Logged-in read/write sessions on one token (see the module's thread-safety contract).
+/// Logged-in read/write sessions on one token (see the crate's
+/// [thread-safety contract](crate#thread-safety-contract)).
 pub struct SessionPool {
     token: Token,
     idle: Mutex<Vec<Session>>,

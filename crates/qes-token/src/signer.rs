@@ -40,7 +40,7 @@ pub enum RsaHashing {
 ///
 /// `Send + Sync`. A batch ([`Signer::sign_digests`], [`Signer::sign_batch`]) is split over
 /// the pool's sessions and signed in parallel threads; concurrent callers share the sessions
-/// (see the thread-safety contract in [`SessionPool`]'s module).
+/// (see the crate's [thread-safety contract](crate#thread-safety-contract)).
 pub struct TokenSigner {
     pool: Arc<SessionPool>,
     key: ObjectHandle,

@@ -576,3 +576,84 @@ fn parallel_batches_share_one_login() {
         Err(TokenError::PoolSize { requested: 0, .. })
     ));
 }
+
+#[test]
+fn install_steps_match_import_then_remove_only_what_is_old() {
+    let hsm = hsm!();
+    let (claimed, old) = loaded(hsm, KeyAlgorithm::EcP256, true);
+    let other = holder(KeyAlgorithm::Rsa2048);
+    claimed.import(&other, &[0x02], false).unwrap();
+    let pool = login(hsm, &claimed, 1);
+    let id = KeyId::new(vec![0x01]).unwrap();
+    let old_cert = Certificate::from_der(old.cert_der(), ParseMode::Lenient).unwrap();
+    let renewed = certify(
+        &old_cert.x509().tbs_certificate.subject_public_key_info,
+        0x31,
+    );
+
+    // Found by its public key among both keys (key 02 has no public key object: RSA keys
+    // reveal their public half through the private key's attributes).
+    assert_eq!(pool.key_for_certificate(&renewed, None).unwrap(), id);
+    let wrong = KeyId::new(vec![0x02]).unwrap();
+    let err = pool
+        .key_for_certificate(&renewed, Some(&wrong))
+        .unwrap_err();
+    assert!(
+        matches!(err, TokenError::CertificateKeyMismatch { .. }),
+        "{err}"
+    );
+    let stranger = certify(
+        &Certificate::from_der(holder(KeyAlgorithm::EcP384).cert_der(), ParseMode::Lenient)
+            .unwrap()
+            .x509()
+            .tbs_certificate
+            .subject_public_key_info,
+        0x32,
+    );
+    let err = pool.key_for_certificate(&stranger, None).unwrap_err();
+    assert!(
+        matches!(err, TokenError::NoKeyForCertificate { unreadable: 0 }),
+        "{err}"
+    );
+
+    // Removing before the new certificate is in is refused, and removes nothing.
+    let err = pool.remove_other_certificates(&id, &renewed).unwrap_err();
+    assert!(
+        matches!(err, TokenError::CertificateNotStored { .. }),
+        "{err}"
+    );
+    let certs_of = |pool: &SessionPool, id: &KeyId| -> Vec<Vec<u8>> {
+        pool.objects()
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.id.as_ref() == Some(id))
+            .filter_map(|o| match o.kind {
+                qes_token::ObjectKind::Certificate(c) => Some(c.der().to_vec()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(certs_of(&pool, &id), vec![old.cert_der().to_vec()]);
+
+    assert_eq!(
+        pool.add_certificate(&renewed, &id, "renewed").unwrap(),
+        qes_token::Added::Stored
+    );
+    assert_eq!(certs_of(&pool, &id).len(), 2, "old and new side by side");
+    assert_eq!(
+        pool.add_certificate(&renewed, &id, "renewed").unwrap(),
+        qes_token::Added::AlreadyPresent
+    );
+    let removed = pool.remove_other_certificates(&id, &renewed).unwrap();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        removed[0].certificate.as_ref().unwrap().der(),
+        old.cert_der()
+    );
+    assert_eq!(certs_of(&pool, &id), vec![renewed.der().to_vec()]);
+    assert_eq!(certs_of(&pool, &wrong), vec![other.cert_der().to_vec()]);
+    // The signer now picks the renewed certificate, and the key still signs.
+    let signer = TokenSigner::new(pool.clone(), Some(&id)).unwrap();
+    assert_eq!(signer.certificate().der(), renewed.der());
+    conformance::run(&signer).unwrap();
+}
