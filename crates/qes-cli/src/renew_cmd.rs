@@ -220,8 +220,26 @@ pub enum NewKeyArg {
 pub struct CsrArgs {
     /// The key to certify: a PKCS#12 file (its certificate's subject is kept) or a PKCS#8
     /// key (PEM/DER, optionally encrypted).
-    #[arg(long, value_name = "FILE", conflicts_with = "new_key")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["new_key", "pkcs11"])]
     pub key: Option<PathBuf>,
+    /// Or a key pair on a PKCS#11 token (e.g. made by `qes token keygen`): the module; the
+    /// request is signed on the token.
+    #[arg(
+        long,
+        value_name = "MODULE",
+        conflicts_with = "new_key",
+        requires = "key_id"
+    )]
+    pub pkcs11: Option<PathBuf>,
+    /// The token's label (with --pkcs11).
+    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
+    pub token: Option<String>,
+    /// The key pair's CKA_ID in hex (with --pkcs11).
+    #[arg(long, value_name = "HEX", requires = "pkcs11")]
+    pub key_id: Option<String>,
+    /// A file whose first line is the token PIN (else $QES_PIN, else a prompt).
+    #[arg(long, value_name = "FILE", requires = "pkcs11")]
+    pub pin_file: Option<PathBuf>,
     /// Generate a new software key of this kind instead (written to --key-out).
     #[arg(long, value_enum, requires = "key_out")]
     pub new_key: Option<NewKeyArg>,
@@ -240,6 +258,21 @@ pub struct CsrArgs {
     /// The request file to write (PEM).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+}
+
+/// The key pair `--pkcs11 --token --key-id` names, logged in.
+fn token_key(args: &CsrArgs) -> Result<qes_token::TokenKey, CliError> {
+    let target = TokenTarget {
+        pkcs11: args.pkcs11.clone().unwrap_or_default(),
+        token: args.token.clone(),
+        token_serial: None,
+        pin_file: args.pin_file.clone(),
+        allow_final_try: false,
+    };
+    let id = token_cmd::key_id(args.key_id.as_deref().unwrap_or_default())?;
+    let pool = token_cmd::login(&target)?;
+    let label = pool.token().label.clone();
+    qes_token::TokenKey::new(std::sync::Arc::new(pool), &id).map_err(CliError::token(label))
 }
 
 /// Run `qes renew csr`.
@@ -262,6 +295,7 @@ pub fn csr_cmd(args: &CsrArgs) -> Result<ExitCode, CliError> {
         }
     };
     let key: Box<dyn KeySigner> = match (&args.key, args.new_key) {
+        _ if args.pkcs11.is_some() => Box::new(token_key(args)?),
         (Some(path), _) if keys::is_pkcs12(path) => {
             Box::new(keys::load_pkcs12(path, args.password_file.as_deref())?)
         }
@@ -289,7 +323,11 @@ pub fn csr_cmd(args: &CsrArgs) -> Result<ExitCode, CliError> {
             );
             Box::new(key)
         }
-        (None, None) => return Err(CliError::Usage("give --key or --new-key".into())),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give --key, --new-key or --pkcs11 with --key-id".into(),
+            ))
+        }
     };
     let csr = builder.sign(key.as_ref()).map_err(|e| CliError::Csr {
         path: args.output.clone(),

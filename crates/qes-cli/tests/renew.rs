@@ -469,6 +469,41 @@ fn install_a_certificate_for_a_key_generated_on_the_token() {
         std::fs::read_to_string(&public).unwrap(),
     )
     .unwrap();
+    // The renewal request is signed on the token by the new key (proof of possession).
+    let current = d("current.pem");
+    std::fs::write(&current, TestPki::shared().natural_person().cert_pem()).unwrap();
+    let csr_path = d("renewal.csr");
+    let mut csr = vec![
+        "renew",
+        "csr",
+        "--current",
+        current.as_str(),
+        "--key-id",
+        "a1",
+        "-o",
+        csr_path.as_str(),
+    ];
+    csr.extend_from_slice(&target);
+    let o = qes_on(hsm, &csr);
+    assert!(o.status.success(), "{}", text(&o));
+    let request =
+        CertificationRequest::from_pem(&std::fs::read_to_string(&csr_path).unwrap()).unwrap();
+    request.verify().unwrap();
+    assert_eq!(
+        request.public_key(),
+        &spki,
+        "the request certifies the token key"
+    );
+    if let Some(openssl) = qes_testkit::interop::find_tool("openssl") {
+        let o = Command::new(openssl)
+            .args(["req", "-verify", "-noout", "-in", csr_path.as_str()])
+            .output()
+            .unwrap();
+        let all = text(&o);
+        assert!(o.status.success() && all.contains("verify OK"), "{all}");
+    } else {
+        assert!(!qes_testkit::interop::require_real(), "openssl is missing");
+    }
     let renewed = certify(&spki, 2);
     std::fs::write(d("renewed.pem"), pem(&renewed)).unwrap();
     let renewed_pem = d("renewed.pem");

@@ -2,6 +2,7 @@
 
 mod error;
 mod install;
+mod key;
 mod module;
 mod objects;
 mod pin;
@@ -11,6 +12,7 @@ mod signer;
 
 pub use error::TokenError;
 pub use install::{Added, RemovedCertificate};
+pub use key::TokenKey;
 pub use module::{Module, Token, TokenSelector};
 pub use objects::{KeySpec, ObjectKind, OldKey, TokenObject, MAX_OBJECTS};
 pub use pin::{FinalTry, Pin, PinStatus, PinWarning, MACOS_PIN_LIMIT};

@@ -208,41 +208,58 @@ impl TokenSigner {
         algorithm: SignatureAlgorithm,
         digest: &[u8],
     ) -> Result<Vec<u8>, TokenError> {
-        let raw = match algorithm {
-            SignatureAlgorithm::RsaPkcs1v15(d) => {
-                let mut info = digest_info_prefix(d).to_vec();
-                info.extend_from_slice(digest);
-                session.sign(&Mechanism::RsaPkcs, self.key, &info)
-            }
-            SignatureAlgorithm::RsaPss(d) => {
-                session.sign(&Mechanism::RsaPkcsPss(pss_params(d)?), self.key, digest)
-            }
-            _ => session.sign(&Mechanism::Ecdsa, self.key, digest),
-        }
-        .map_err(TokenError::pkcs11("C_Sign"))?;
-        self.finish(raw)
+        sign_digest(session, self.key, self.kind, algorithm, digest)
     }
 
     /// Bring the token's output into the encoding CMS carries.
     fn finish(&self, raw: Vec<u8>) -> Result<Vec<u8>, TokenError> {
-        match self.kind {
-            KeyKind::Ec(curve) => {
-                qes_signer::ecdsa_raw_to_der(&raw, curve).map_err(TokenError::Signature)
-            }
-            KeyKind::Rsa { bits } => {
-                let len = bits.div_ceil(8);
-                if raw.len() != len {
-                    return Err(TokenError::Signature(SignError::MalformedSignature {
-                        reason: "RSA signature from the token is not the modulus length",
-                        source: None,
-                    }));
-                }
-                Ok(raw)
-            }
-            _ => Err(TokenError::PublicKey {
-                reason: "unsupported key kind",
-            }),
+        finish(self.kind, raw)
+    }
+}
+
+/// Sign `digest` with the private key `key` of kind `kind` in `session`.
+pub(crate) fn sign_digest(
+    session: &Session,
+    key: ObjectHandle,
+    kind: KeyKind,
+    algorithm: SignatureAlgorithm,
+    digest: &[u8],
+) -> Result<Vec<u8>, TokenError> {
+    let raw = match algorithm {
+        SignatureAlgorithm::RsaPkcs1v15(d) => {
+            let mut info = digest_info_prefix(d).to_vec();
+            info.extend_from_slice(digest);
+            session.sign(&Mechanism::RsaPkcs, key, &info)
         }
+        SignatureAlgorithm::RsaPss(d) => {
+            session.sign(&Mechanism::RsaPkcsPss(pss_params(d)?), key, digest)
+        }
+        _ => session.sign(&Mechanism::Ecdsa, key, digest),
+    }
+    .map_err(TokenError::pkcs11("C_Sign"))?;
+    finish(kind, raw)
+}
+
+/// Bring the token's output into the encoding CMS and PKCS#10 carry: ECDSA `r‖s` as DER,
+/// RSA checked to be the modulus length.
+fn finish(kind: KeyKind, raw: Vec<u8>) -> Result<Vec<u8>, TokenError> {
+    match kind {
+        KeyKind::Ec(curve) => {
+            qes_signer::ecdsa_raw_to_der(&raw, curve).map_err(TokenError::Signature)
+        }
+        KeyKind::Rsa { bits } => {
+            let len = bits.div_ceil(8);
+            if raw.len() != len {
+                return Err(TokenError::Signature(SignError::MalformedSignature {
+                    reason: "RSA signature from the token is not the modulus length",
+                    source: None,
+                }));
+            }
+            Ok(raw)
+        }
+        _ => Err(TokenError::PublicKey {
+            reason: "unsupported key kind",
+        }),
     }
 }
 
@@ -289,7 +306,10 @@ const fn digest_info_prefix(digest: DigestAlgorithm) -> &'static [u8] {
 }
 
 /// The algorithms the token's mechanisms allow for `kind`, the key kind's default first.
-fn algorithms_for(kind: KeyKind, mechanisms: &[MechanismType]) -> Vec<SignatureAlgorithm> {
+pub(crate) fn algorithms_for(
+    kind: KeyKind,
+    mechanisms: &[MechanismType],
+) -> Vec<SignatureAlgorithm> {
     let has = |m: MechanismType| mechanisms.contains(&m);
     let mut out = Vec::new();
     match kind {
