@@ -1,0 +1,153 @@
+//! Base45 (RFC 9285), the QR-alphanumeric-friendly encoding of the HCERT.
+//!
+//! ```text
+//! two bytes [a, b]:  n = a * 256 + b,  n = c + d * 45 + e * 45^2  ->  "c d e"
+//! one byte  [a]:     n = a,            n = c + d * 45             ->  "c d"
+//! ```
+
+use crate::error::{DccError, Result};
+
+/// The 45 characters, in value order (RFC 9285 §4).
+pub const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+fn value_of(c: u8) -> Option<u16> {
+    let v = match c {
+        b'0'..=b'9' => c - b'0',
+        b'A'..=b'Z' => c - b'A' + 10,
+        b' ' => 36,
+        b'$' => 37,
+        b'%' => 38,
+        b'*' => 39,
+        b'+' => 40,
+        b'-' => 41,
+        b'.' => 42,
+        b'/' => 43,
+        b':' => 44,
+        _ => return None,
+    };
+    Some(u16::from(v))
+}
+
+fn char_of(v: u32) -> char {
+    // `v` is always `< 45` here (a remainder).
+    ALPHABET
+        .get(usize::try_from(v % 45).unwrap_or(0))
+        .map_or('0', |&c| char::from(c))
+}
+
+/// Encode bytes as Base45.
+pub fn encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len() / 2 * 3 + 2);
+    let mut chunks = data.chunks_exact(2);
+    for pair in &mut chunks {
+        if let [a, b] = *pair {
+            let n = u32::from(a) * 256 + u32::from(b);
+            out.push(char_of(n));
+            out.push(char_of(n / 45));
+            out.push(char_of(n / 2025));
+        }
+    }
+    if let [a] = *chunks.remainder() {
+        let n = u32::from(a);
+        out.push(char_of(n));
+        out.push(char_of(n / 45));
+    }
+    out
+}
+
+/// Decode Base45 text; `max_len` bounds the input length.
+///
+/// # Errors
+/// [`DccError::TooLarge`] above `max_len` characters, [`DccError::Base45Char`] for a character
+/// outside [`ALPHABET`], [`DccError::Base45Group`] for a length of 3n+1 or a group whose value
+/// exceeds what its size can hold (RFC 9285 §4.2: "MUST be rejected").
+pub fn decode(text: &str, max_len: usize) -> Result<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if bytes.len() > max_len {
+        return Err(DccError::TooLarge {
+            what: "Base45 text",
+            actual: bytes.len(),
+            limit: max_len,
+        });
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 3 * 2 + 1);
+    for (i, group) in bytes.chunks(3).enumerate() {
+        let offset = i * 3;
+        let mut vals = [0u32; 3];
+        for (j, &c) in group.iter().enumerate() {
+            let v = value_of(c).ok_or(DccError::Base45Char { offset: offset + j })?;
+            if let Some(slot) = vals.get_mut(j) {
+                *slot = u32::from(v);
+            }
+        }
+        let [c, d, e] = vals;
+        let n = c + d * 45 + e * 2025;
+        match group.len() {
+            3 => {
+                let n = u16::try_from(n).map_err(|_| DccError::Base45Group { offset })?;
+                out.extend_from_slice(&n.to_be_bytes());
+            }
+            2 => {
+                let n = u8::try_from(n).map_err(|_| DccError::Base45Group { offset })?;
+                out.push(n);
+            }
+            _ => return Err(DccError::Base45Group { offset }),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rfc9285_examples() {
+        assert_eq!(encode(b"AB"), "BB8");
+        assert_eq!(encode(b"Hello!!"), "%69 VD92EX0");
+        assert_eq!(encode(b"base-45"), "UJCLQE7W581");
+        assert_eq!(encode(b"ietf!"), "QED8WEX0");
+        assert_eq!(decode("QED8WEX0", 100).unwrap(), b"ietf!");
+        assert_eq!(decode("", 100).unwrap(), b"");
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(matches!(
+            decode("GGW", 100),
+            Err(DccError::Base45Group { offset: 0 })
+        )); // 65536 + ...
+        assert!(matches!(
+            decode(":::", 100),
+            Err(DccError::Base45Group { .. })
+        ));
+        assert!(matches!(
+            decode("A", 100),
+            Err(DccError::Base45Group { .. })
+        ));
+        assert!(matches!(
+            decode("AB8a", 100),
+            Err(DccError::Base45Char { offset: 3 })
+        ));
+        assert!(matches!(decode("ABCD", 2), Err(DccError::TooLarge { .. })));
+        // Pair above 255.
+        assert!(matches!(
+            decode("::", 100),
+            Err(DccError::Base45Group { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let text = encode(&data);
+            prop_assert_eq!(decode(&text, usize::MAX).unwrap(), data);
+        }
+
+        #[test]
+        fn decode_never_panics(s in "[0-9A-Z $%*+\\-./:a]{0,64}") {
+            let _ = decode(&s, usize::MAX);
+        }
+    }
+}
