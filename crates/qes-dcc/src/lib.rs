@@ -27,6 +27,7 @@ mod cwt;
 mod error;
 mod issue;
 mod payload;
+pub mod qr;
 mod rules;
 mod schema;
 mod time;

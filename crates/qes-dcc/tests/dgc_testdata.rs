@@ -254,8 +254,15 @@ impl Vector {
                 }
                 c.is_some_and(|c| json_eq(json, &c))
             }
-            // Needs a QR reader: see `qes dcc verify` with a PNG (crates/qes-cli).
-            "EXPECTEDPICTUREDECODE" => return None,
+            "EXPECTEDPICTUREDECODE" => {
+                let png = Base64::decode_vec(self.str("2DCODE")?.trim()).ok();
+                let text = png.and_then(|p| qes_dcc::qr::read_png(&p).ok());
+                match (text, self.str("PREFIX")) {
+                    (Some(t), Some(prefix)) => t == prefix,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                }
+            }
             _ => return None,
         })
     }
