@@ -152,6 +152,12 @@ pub enum DccError {
     /// Issuing: the signer failed or cannot produce ES256/PS256.
     #[error("signing failed: {0}")]
     Sign(#[from] qes_signer::SignError),
+    /// A UVCI is malformed or its check character is wrong.
+    #[error("UVCI: {0}")]
+    Uvci(&'static str),
+    /// An issuance request breaks the portal's rules (every problem found).
+    #[error("invalid issuance request: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Request(Vec<crate::portal::RequestProblem>),
     /// Issuing: invalid input.
     #[error("invalid input: {0}")]
     Input(String),
