@@ -8,6 +8,7 @@ mod batch_cmd;
 mod cert_inspect;
 mod cert_verify;
 mod cloud_cmd;
+mod dcc_cmd;
 mod demo;
 mod error;
 mod files;
@@ -60,6 +61,9 @@ enum Command {
     /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
+    /// EU Digital COVID Certificates: verify, decode, issue.
+    #[command(subcommand)]
+    Dcc(dcc_cmd::DccCommand),
     /// The whole job on a throw-away qualified PKI: inspect and validate the holder's
     /// certificate, sign a file as CAdES B-T, verify it.
     Demo(demo::DemoArgs),
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Renew(RenewCommand::Plan(args)) => renew_cmd::plan_cmd(&args),
         Command::Renew(RenewCommand::Csr(args)) => renew_cmd::csr_cmd(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Dcc(command) => dcc_cmd::run(&command),
         Command::Token(command) => token_cmd::run(&command),
         Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),
     };
