@@ -77,7 +77,8 @@ impl CertificateBuilder {
     ///
     /// # Errors
     /// [`DccError::Input`] for `exp` before `iat` or an issuer country that is not two
-    /// letters, the schema errors of [`check_schema`], [`DccError::Algorithm`] when the key
+    /// letters, [`DccError::Uvci`] when `ci` is not a UVCI with a correct check character
+    /// (when it has one), the schema errors of [`check_schema`], [`DccError::Algorithm`] when the key
     /// cannot make the algorithm, [`DccError::Sign`] when the signer fails.
     pub fn sign(&self, signer: &dyn Signer) -> Result<IssuedCertificate> {
         if self.expires <= self.issued_at {
@@ -90,6 +91,7 @@ impl CertificateBuilder {
                 "the issuer country must be two capital letters".into(),
             ));
         }
+        crate::uvci::Uvci::parse(self.certificate.entry.id())?;
         let payload = self.certificate.to_json();
         check_schema(&payload)?;
         let algorithm = match (self.algorithm, signer.key_kind()) {

@@ -55,7 +55,7 @@ fn vaccination(dt: &str, dn: u32, sd: u32) -> HealthCertificate {
             date: dt.into(),
             country: "RO".into(),
             issuer: "Ministry of Health".into(),
-            id: "URN:UVCI:01:RO:ABCDEF123456#7".into(),
+            id: "URN:UVCI:01:RO:ABCDEF123456#5".into(),
         }),
     }
 }
@@ -76,7 +76,7 @@ fn test_cert(tt: &str, sc: &str) -> HealthCertificate {
             centre: Some("Centrul X".into()),
             country: "RO".into(),
             issuer: "Ministry of Health".into(),
-            id: "URN:UVCI:01:RO:ABCDEF123456#7".into(),
+            id: "URN:UVCI:01:RO:ABCDEF123456#5".into(),
         }),
     }
 }
@@ -93,7 +93,7 @@ fn recovery(fr: &str) -> HealthCertificate {
             issuer: "Ministry of Health".into(),
             valid_from: "2021-05-12".into(),
             valid_until: "2021-10-28".into(),
-            id: "URN:UVCI:01:RO:ABCDEF123456#7".into(),
+            id: "URN:UVCI:01:RO:ABCDEF123456#5".into(),
         }),
     }
 }
