@@ -1,5 +1,7 @@
 //! Business rules: whether a valid certificate is accepted at a given time, with the national
 //! defaults (every number configurable), and the value-set checks of its codes.
+//!
+//! Refusal reasons name the rule and its configured numbers, never a date of the holder's.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -156,10 +158,7 @@ impl Rules {
         if v.dose_number < v.total_doses {
             return Err(rule(
                 "VR-COMPLETE",
-                format!(
-                    "dose {} of {}: the scheme is not complete",
-                    v.dose_number, v.total_doses
-                ),
+                "the vaccination scheme is not complete (dn < sd)",
             ));
         }
         let dt = parse_date(&v.date).ok_or_else(|| rule("VR-DATE", "dt is not a date"))?;
@@ -174,8 +173,7 @@ impl Rules {
             return Err(rule(
                 "VR-WAIT",
                 format!(
-                    "accepted from {} ({} days after vaccination)",
-                    from.date_naive(),
+                    "accepted from {} days after the vaccination",
                     self.vaccination_wait.num_days()
                 ),
             ));
@@ -206,7 +204,7 @@ impl Rules {
             return Err(rule(
                 "TR-VALIDITY",
                 format!(
-                    "valid for {} hours after sample collection, until {until}",
+                    "valid for {} hours after sample collection",
                     validity.num_hours()
                 ),
             ));
@@ -223,14 +221,20 @@ impl Rules {
         if at < from {
             return Err(rule(
                 "RR-FROM",
-                format!("accepted from {}", from.date_naive()),
+                format!(
+                    "accepted from day {} after the first positive test",
+                    self.recovery_from_days
+                ),
             ));
         }
         // Day `recovery_until_days` is the last day accepted.
         if at >= until + Duration::days(1) {
             return Err(rule(
                 "RR-UNTIL",
-                format!("accepted until {}", until.date_naive()),
+                format!(
+                    "accepted until day {} after the first positive test",
+                    self.recovery_until_days
+                ),
             ));
         }
         Ok(())

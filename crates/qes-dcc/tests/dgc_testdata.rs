@@ -151,7 +151,10 @@ impl Vector {
                 };
                 let mut trust = TrustList::new();
                 trust.push(Dsc::new(cert).ok()?);
-                let at = self.clock().unwrap_or_else(chrono::Utc::now);
+                // Without a clock, any fixed time: the signature step does not depend on it.
+                let at = self
+                    .clock()
+                    .or_else(|| parse_datetime("2021-06-01T00:00:00Z"))?;
                 let report = Verifier::new(&trust, at).verify_cose(&cose);
                 report.outcome(Step::Signature).passed()
             }

@@ -119,3 +119,41 @@ fn passport_and_foreign_id() {
     let r = IssuanceRequest::from_json(ok.as_bytes()).unwrap();
     assert!(!format!("{r:?}").contains("AB1234567"));
 }
+
+#[test]
+fn certificate_must_answer_the_request() {
+    let c = cnp("180051740123");
+    let req = IssuanceRequest::from_json(
+        format!(
+            r#"{{"identity":{{"kind":"cnp","cnp":"{c}","id_series":"RX","id_number":"123456","surname_initial":"P","given_name_initial":"S"}},
+                "certificate":"vaccination","product":"EU/1/20/1528","county":"CJ","month":"2021-06"}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let cert = |dob: &str, mp: &str, dt: &str, fnt: &str| {
+        qes_dcc::HealthCertificate::from_json(&serde_json::json!({
+            "ver": "1.3.0", "nam": {"fnt": fnt, "gnt": "STEFAN"}, "dob": dob,
+            "v": [{"tg": "840539006", "vp": "1119349007", "mp": mp, "ma": "ORG-100030215",
+                   "dn": 2, "sd": 2, "dt": dt, "co": "RO", "is": "MS", "ci": "URN:UVCI:01:RO:X#A"}]
+        }))
+        .unwrap()
+    };
+    assert!(req
+        .check_against(&cert("1980-05-17", "EU/1/20/1528", "2021-06-03", "POPESCU"))
+        .is_ok());
+    match req.check_against(&cert("1981-05-17", "EU/1/20/1507", "2021-07-03", "IONESCU")) {
+        Err(DccError::Request(p)) => {
+            assert_eq!(
+                p,
+                vec![
+                    RequestProblem::Mismatch("product"),
+                    RequestProblem::Mismatch("month"),
+                    RequestProblem::Mismatch("surname initial"),
+                    RequestProblem::Mismatch("birth date"),
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -313,3 +313,37 @@ fn business_rules_at_their_edges() {
     let _ = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0);
     let _ = issue;
 }
+
+#[test]
+fn json_trust_lists() {
+    use base64ct::{Base64, Encoding};
+    let pki = pki();
+    let dsc = pki.dcc_signer(DccType::Recovery);
+    let der = Base64::encode_string(dsc.cert_der());
+    let kid = Base64::encode_string(&qes_dcc::kid_of(dsc.cert_der()));
+    let mut a = TrustList::new();
+    a.add_json(format!(r#"{{"{kid}": ["{der}"]}}"#).as_bytes())
+        .unwrap();
+    let mut b = TrustList::new();
+    b.add_json(
+        format!(r#"[{{"kid": "{kid}", "rawData": "{der}"}}, {{"certificate": "{der}"}}]"#)
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(b.len(), 2);
+    let k = qes_dcc::kid_of(dsc.cert_der());
+    assert_eq!(b.candidates(&k).count(), 2);
+    assert!(a
+        .candidates(&k)
+        .next()
+        .unwrap()
+        .allows(CertificateType::Recovery));
+    assert!(!a
+        .candidates(&k)
+        .next()
+        .unwrap()
+        .allows(CertificateType::Test));
+    assert!(TrustList::new().add_json(b"{\"a\": 1}").is_err());
+    assert!(TrustList::new().add_json(b"not json").is_err());
+}
