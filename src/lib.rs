@@ -15,6 +15,7 @@
 pub use qes_cert as cert;
 pub use qes_cloud as cloud;
 pub use qes_cms as cms;
+pub use qes_dcc as dcc;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;
 pub use qes_signer as signer;

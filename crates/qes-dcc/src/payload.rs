@@ -279,7 +279,7 @@ impl HealthCertificate {
     /// [`DccError::Payload`] when a field is missing or mistyped, when not exactly one of
     /// `v`/`t`/`r` is present, or when that group does not have exactly one entry.
     pub fn from_json(json: &serde_json::Value) -> Result<Self> {
-        let wire: Wire = serde_json::from_value(json.clone()).map_err(|e| {
+        let wire = Wire::deserialize(json).map_err(|e| {
             // serde's "invalid type" messages quote the value: personal data stays out.
             let msg = e.to_string();
             DccError::Payload(if msg.starts_with("missing field") {

@@ -14,6 +14,7 @@ use base64ct::{Base64, Encoding};
 use const_oid::ObjectIdentifier;
 use qes_cert::{parse_any, Certificate, ExtendedKeyUsageSet, KeyPurpose, ParseMode};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 use crate::error::{DccError, Result};
 use crate::payload::CertificateType;
@@ -62,7 +63,7 @@ pub fn kid_of(der: &[u8]) -> [u8; 8] {
 #[derive(Clone, Debug)]
 pub struct Dsc {
     kid: Vec<u8>,
-    certificate: Certificate,
+    certificate: Arc<Certificate>,
     dcc_usages: Vec<ObjectIdentifier>,
 }
 
@@ -97,7 +98,7 @@ impl Dsc {
             .unwrap_or_default();
         Ok(Self {
             kid,
-            certificate,
+            certificate: Arc::new(certificate),
             dcc_usages,
         })
     }
@@ -110,6 +111,10 @@ impl Dsc {
     /// The certificate.
     pub fn certificate(&self) -> &Certificate {
         &self.certificate
+    }
+
+    pub(crate) fn shared_certificate(&self) -> Arc<Certificate> {
+        Arc::clone(&self.certificate)
     }
 
     /// The DCC key usage OIDs it carries (empty: no restriction).

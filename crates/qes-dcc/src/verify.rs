@@ -152,7 +152,7 @@ pub struct Decoded {
 pub struct Report {
     steps: Vec<(Step, Outcome)>,
     decoded: Option<Decoded>,
-    signer: Option<Certificate>,
+    signer: Option<std::sync::Arc<Certificate>>,
 }
 
 impl Report {
@@ -221,7 +221,7 @@ impl Report {
 
     /// The DSC whose key verified the signature.
     pub fn signer(&self) -> Option<&Certificate> {
-        self.signer.as_ref()
+        self.signer.as_deref()
     }
 }
 
@@ -394,6 +394,11 @@ pub fn check_key_usage(dsc: &Dsc, kind: CertificateType) -> Result<()> {
 /// # Errors
 /// [`DccError::SchemaVersion`], [`DccError::Schema`], [`DccError::Payload`].
 pub fn check_schema(payload: &serde_json::Value) -> Result<HealthCertificate> {
+    validate_schema(payload)?;
+    HealthCertificate::from_json(payload)
+}
+
+fn validate_schema(payload: &serde_json::Value) -> Result<()> {
     let ver = payload
         .get("ver")
         .and_then(|v| v.as_str())
@@ -401,8 +406,7 @@ pub fn check_schema(payload: &serde_json::Value) -> Result<HealthCertificate> {
             path: "/ver".into(),
             keyword: "required",
         })?;
-    Schema::for_version(ver)?.validate(payload)?;
-    HealthCertificate::from_json(payload)
+    Schema::for_version(ver)?.validate(payload)
 }
 
 /// A verifier: a trust list, a validation time, and the policies.
@@ -539,15 +543,21 @@ impl<'a> Verifier<'a> {
                 };
                 report.record(Step::DscValidity, r);
             }
-            report.signer = Some(cert.clone());
+            report.signer = Some(dsc.shared_certificate());
         }
         report.record(Step::Expiry, check_expiry(&decoded.claims, self.at));
         let kind = CertificateType::of_json(&decoded.claims.payload);
         if let (Some(dsc), Some(kind)) = (dsc, kind) {
             report.record(Step::KeyUsage, check_key_usage(dsc, kind));
         }
-        let typed = report.record(Step::Schema, check_schema(&decoded.claims.payload));
-        if let (Some(cert), Some(rules)) = (&typed, &self.rules) {
+        // The typed reading was done while decoding; redo it only for its error.
+        let schema =
+            validate_schema(&decoded.claims.payload).and_then(|()| match &decoded.certificate {
+                Some(_) => Ok(()),
+                None => HealthCertificate::from_json(&decoded.claims.payload).map(|_| ()),
+            });
+        let schema_ok = report.record(Step::Schema, schema).is_some();
+        if let (true, Some(cert), Some(rules)) = (schema_ok, &decoded.certificate, &self.rules) {
             report.record(Step::Rules, rules.check(cert, self.value_sets, self.at));
         }
         report.decoded = Some(decoded);

@@ -12,7 +12,8 @@ use crate::error::{DccError, Result};
 /// [`DccError::Inflate`] for a damaged or truncated stream or trailing bytes,
 /// [`DccError::TooLarge`] when the output would exceed `max_out`.
 pub fn inflate(data: &[u8], max_out: usize) -> Result<Vec<u8>> {
-    let mut decoder = flate2::read::ZlibDecoder::new(data);
+    // `bufread` over the slice: no intermediate buffer.
+    let mut decoder = flate2::bufread::ZlibDecoder::new(data);
     let mut out = Vec::with_capacity(data.len().saturating_mul(2).min(max_out));
     let limit = u64::try_from(max_out).unwrap_or(u64::MAX).saturating_add(1);
     (&mut decoder)
