@@ -14,9 +14,7 @@
 //! The signature is checked over `Sig_structure` built from the protected-header and payload
 //! byte strings exactly as received (RFC 9052 §4.4).
 
-use ciborium::value::{Integer, Value};
-
-use crate::cbor;
+use crate::cbor::{self, Value};
 use crate::error::{DccError, Result};
 
 /// COSE header label `alg` (RFC 9052 §3.1).
@@ -97,13 +95,10 @@ impl Headers {
     fn to_map(&self) -> Value {
         let mut m = Vec::new();
         if let Some(alg) = self.alg {
-            m.push((
-                Value::Integer(HEADER_ALG.into()),
-                Value::Integer(alg.into()),
-            ));
+            m.push((Value::int(HEADER_ALG), Value::int(alg)));
         }
         if let Some(kid) = &self.kid {
-            m.push((Value::Integer(HEADER_KID.into()), Value::Bytes(kid.clone())));
+            m.push((Value::int(HEADER_KID), Value::Bytes(kid.clone())));
         }
         Value::Map(m)
     }
@@ -200,7 +195,7 @@ impl CoseSign1 {
         signature: Vec<u8>,
     ) -> Result<Self> {
         Ok(Self {
-            protected_raw: cbor::encode(&protected.to_map())?,
+            protected_raw: cbor::encode(&protected.to_map()),
             protected,
             unprotected: Headers::default(),
             payload,
@@ -211,12 +206,12 @@ impl CoseSign1 {
 
     /// The `Sig_structure` to sign for `protected` and `payload` (RFC 9052 §4.4).
     pub(crate) fn sig_structure_for(protected_raw: &[u8], payload: &[u8]) -> Result<Vec<u8>> {
-        cbor::encode(&Value::Array(vec![
+        Ok(cbor::encode(&Value::Array(vec![
             Value::Text("Signature1".into()),
             Value::Bytes(protected_raw.to_vec()),
             Value::Bytes(Vec::new()),
             Value::Bytes(payload.to_vec()),
-        ]))
+        ])))
     }
 
     /// The to-be-signed bytes: `Sig_structure` over the received protected header and payload.
@@ -232,7 +227,7 @@ impl CoseSign1 {
     /// # Errors
     /// [`DccError::Cbor`] if encoding fails.
     pub fn to_cbor(&self) -> Result<Vec<u8>> {
-        cbor::encode(&Value::Tag(
+        Ok(cbor::encode(&Value::Tag(
             TAG_COSE_SIGN1,
             Box::new(Value::Array(vec![
                 Value::Bytes(self.protected_raw.clone()),
@@ -240,7 +235,7 @@ impl CoseSign1 {
                 Value::Bytes(self.payload.clone()),
                 Value::Bytes(self.signature.clone()),
             ])),
-        ))
+        )))
     }
 
     /// The key identifier: from the protected header, else from the unprotected one.
@@ -285,8 +280,4 @@ impl CoseSign1 {
     pub fn tagging(&self) -> Tagging {
         self.tagging
     }
-}
-
-pub(crate) fn int(v: i64) -> Value {
-    Value::Integer(Integer::from(v))
 }

@@ -4,10 +4,7 @@
 //! { 1 (iss): tstr, 4 (exp): int, 6 (iat): int, -260 (hcert): { 1 (eu_dgc_v1): payload } }
 //! ```
 
-use ciborium::value::Value;
-
-use crate::cbor;
-use crate::cose::int;
+use crate::cbor::{self, Value};
 use crate::error::{DccError, Result};
 
 /// Claim key `iss`.
@@ -47,7 +44,9 @@ impl core::fmt::Debug for Claims {
 
 fn time_claim(v: &Value) -> Result<i64> {
     match v {
-        Value::Integer(_) => cbor::as_i64(v).ok_or(DccError::Cwt("time claim out of range")),
+        Value::Uint(_) | Value::Nint(_) => {
+            cbor::as_i64(v).ok_or(DccError::Cwt("time claim out of range"))
+        }
         // RFC 8392 NumericDate may be a float; keep the whole seconds.
         Value::Float(f) if f.is_finite() && f.abs() < 1e15 => {
             let s = format!("{:.0}", f.trunc());
@@ -110,18 +109,21 @@ impl Claims {
     pub fn to_cbor(&self) -> Result<Vec<u8>> {
         let mut m = Vec::new();
         if let Some(iss) = &self.iss {
-            m.push((int(CLAIM_ISS), Value::Text(iss.clone())));
+            m.push((Value::int(CLAIM_ISS), Value::Text(iss.clone())));
         }
         if let Some(exp) = self.exp {
-            m.push((int(CLAIM_EXP), int(exp)));
+            m.push((Value::int(CLAIM_EXP), Value::int(exp)));
         }
         if let Some(iat) = self.iat {
-            m.push((int(CLAIM_IAT), int(iat)));
+            m.push((Value::int(CLAIM_IAT), Value::int(iat)));
         }
         m.push((
-            int(CLAIM_HCERT),
-            Value::Map(vec![(int(HCERT_EU_DCC_V1), cbor::from_json(&self.payload))]),
+            Value::int(CLAIM_HCERT),
+            Value::Map(vec![(
+                Value::int(HCERT_EU_DCC_V1),
+                cbor::from_json(&self.payload),
+            )]),
         ));
-        cbor::encode(&Value::Map(m))
+        Ok(cbor::encode(&Value::Map(m)))
     }
 }

@@ -32,11 +32,79 @@ const SCHEMAS: [(&str, &str); 9] = [
 /// Nesting bound for schema evaluation (guards against `$ref` cycles).
 const MAX_DEPTH: usize = 64;
 
-/// A parsed schema with its compiled patterns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JsonType {
+    Object,
+    Array,
+    String,
+    Boolean,
+    Null,
+    Number,
+    Integer,
+}
+
+impl JsonType {
+    fn from_name(n: &str) -> Option<Self> {
+        Some(match n {
+            "object" => Self::Object,
+            "array" => Self::Array,
+            "string" => Self::String,
+            "boolean" => Self::Boolean,
+            "null" => Self::Null,
+            "number" => Self::Number,
+            "integer" => Self::Integer,
+            _ => return None,
+        })
+    }
+
+    fn matches(self, v: &Value) -> bool {
+        match self {
+            Self::Object => v.is_object(),
+            Self::Array => v.is_array(),
+            Self::String => v.is_string(),
+            Self::Boolean => v.is_boolean(),
+            Self::Null => v.is_null(),
+            Self::Number => v.is_number(),
+            Self::Integer => {
+                v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+        }
+    }
+}
+
+/// One compiled schema node (the keywords of one schema object).
+#[derive(Default)]
+struct Node {
+    /// A boolean schema.
+    always: Option<bool>,
+    reference: Option<usize>,
+    /// A `$ref` that does not resolve: always fails.
+    broken_ref: bool,
+    types: Option<Vec<JsonType>>,
+    enumeration: Option<Vec<Value>>,
+    constant: Option<Value>,
+    max_length: Option<u64>,
+    min_length: Option<u64>,
+    /// `Err` for a pattern that does not compile: always fails.
+    pattern: Option<core::result::Result<regex::Regex, ()>>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    max_items: Option<u64>,
+    min_items: Option<u64>,
+    items: Option<usize>,
+    required: Vec<String>,
+    properties: Vec<(String, usize)>,
+    additional: Option<usize>,
+    all_of: Vec<usize>,
+    any_of: Vec<usize>,
+    one_of: Vec<usize>,
+    not: Option<usize>,
+}
+
+/// A schema compiled into nodes, with its patterns compiled once.
 pub struct Schema {
     version: &'static str,
-    root: Value,
-    patterns: HashMap<String, Option<regex::Regex>>,
+    nodes: Vec<Node>,
 }
 
 impl core::fmt::Debug for Schema {
@@ -47,22 +115,105 @@ impl core::fmt::Debug for Schema {
     }
 }
 
-fn collect_patterns(v: &Value, out: &mut HashMap<String, Option<regex::Regex>>) {
-    match v {
-        Value::Object(m) => {
-            for (k, val) in m {
-                if k == "pattern" {
-                    if let Value::String(p) = val {
-                        out.entry(p.clone())
-                            .or_insert_with(|| regex::Regex::new(p).ok());
+struct Compiler<'a> {
+    root: &'a Value,
+    nodes: Vec<Node>,
+    refs: HashMap<String, usize>,
+}
+
+impl Compiler<'_> {
+    fn compile(&mut self, v: &Value, depth: usize) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(Node::default());
+        let mut node = Node::default();
+        match v {
+            Value::Bool(b) => node.always = Some(*b),
+            Value::Object(m) if depth <= MAX_DEPTH => {
+                for (k, val) in m {
+                    match k.as_str() {
+                        "$ref" => match val.as_str() {
+                            Some(r) => match self.refs.get(r) {
+                                Some(&target) => node.reference = Some(target),
+                                None => {
+                                    match r.strip_prefix('#').and_then(|p| self.root.pointer(p)) {
+                                        Some(target) => {
+                                            // Register before compiling: a cycle ends at this index.
+                                            let next = self.nodes.len();
+                                            self.refs.insert(r.to_owned(), next);
+                                            node.reference = Some(self.compile(target, depth + 1));
+                                        }
+                                        None => node.broken_ref = true,
+                                    }
+                                }
+                            },
+                            None => node.broken_ref = true,
+                        },
+                        "type" => {
+                            let names: Vec<&str> = match val {
+                                Value::String(n) => vec![n.as_str()],
+                                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                                _ => Vec::new(),
+                            };
+                            node.types =
+                                Some(names.into_iter().filter_map(JsonType::from_name).collect());
+                        }
+                        "enum" => node.enumeration = val.as_array().cloned(),
+                        "const" => node.constant = Some(val.clone()),
+                        "maxLength" => node.max_length = val.as_u64(),
+                        "minLength" => node.min_length = val.as_u64(),
+                        "pattern" => {
+                            node.pattern =
+                                val.as_str().map(|p| regex::Regex::new(p).map_err(|_| ()))
+                        }
+                        "minimum" => node.minimum = val.as_f64(),
+                        "maximum" => node.maximum = val.as_f64(),
+                        "maxItems" => node.max_items = val.as_u64(),
+                        "minItems" => node.min_items = val.as_u64(),
+                        "items" => node.items = Some(self.compile(val, depth + 1)),
+                        "required" => {
+                            node.required = val
+                                .as_array()
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|r| r.as_str().map(str::to_owned))
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        }
+                        "properties" => {
+                            if let Some(props) = val.as_object() {
+                                for (name, sub) in props {
+                                    let sub = self.compile(sub, depth + 1);
+                                    node.properties.push((name.clone(), sub));
+                                }
+                            }
+                        }
+                        "additionalProperties" => {
+                            node.additional = Some(self.compile(val, depth + 1))
+                        }
+                        "allOf" | "anyOf" | "oneOf" => {
+                            let subs: Vec<usize> = val
+                                .as_array()
+                                .map(|a| a.iter().map(|x| self.compile(x, depth + 1)).collect())
+                                .unwrap_or_default();
+                            match k.as_str() {
+                                "allOf" => node.all_of = subs,
+                                "anyOf" => node.any_of = subs,
+                                _ => node.one_of = subs,
+                            }
+                        }
+                        "not" => node.not = Some(self.compile(val, depth + 1)),
+                        _ => {}
                     }
-                } else {
-                    collect_patterns(val, out);
                 }
             }
+            Value::Object(_) => node.broken_ref = true,
+            _ => {}
         }
-        Value::Array(a) => a.iter().for_each(|x| collect_patterns(x, out)),
-        _ => {}
+        if let Some(slot) = self.nodes.get_mut(id) {
+            *slot = node;
+        }
+        id
     }
 }
 
@@ -74,15 +225,38 @@ fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
     }
 }
 
+/// A failed keyword and the path to it, built while unwinding (only on failure).
+struct Fail {
+    keyword: &'static str,
+    path: Vec<String>,
+}
+
+fn fail(keyword: &'static str) -> Fail {
+    Fail {
+        keyword,
+        path: Vec::new(),
+    }
+}
+
+fn at(segment: impl ToString) -> impl FnOnce(Fail) -> Fail {
+    move |mut f| {
+        f.path.push(segment.to_string());
+        f
+    }
+}
+
 impl Schema {
     fn load(version: &'static str, text: &str) -> Option<Self> {
         let root: Value = serde_json::from_str(text).ok()?;
-        let mut patterns = HashMap::new();
-        collect_patterns(&root, &mut patterns);
+        let mut c = Compiler {
+            root: &root,
+            nodes: Vec::new(),
+            refs: HashMap::new(),
+        };
+        c.compile(&root, 0);
         Some(Self {
             version,
-            root,
-            patterns,
+            nodes: c.nodes,
         })
     }
 
@@ -119,188 +293,126 @@ impl Schema {
     /// # Errors
     /// [`DccError::Schema`] naming the instance path and the first failing keyword.
     pub fn validate(&self, instance: &Value) -> Result<()> {
-        let mut path = String::new();
-        self.check(&self.root, instance, &mut path, 0)
+        self.check(0, instance, 0).map_err(|f| {
+            let path: String = f.path.iter().rev().map(|s| format!("/{s}")).collect();
+            DccError::Schema {
+                path: if path.is_empty() { "/".into() } else { path },
+                keyword: f.keyword,
+            }
+        })
     }
 
-    fn resolve<'a>(&'a self, reference: &str) -> Option<&'a Value> {
-        let pointer = reference.strip_prefix('#')?;
-        self.root.pointer(pointer)
-    }
-
-    fn fail(path: &str, keyword: &'static str) -> DccError {
-        DccError::Schema {
-            path: if path.is_empty() {
-                "/".into()
-            } else {
-                path.into()
-            },
-            keyword,
+    fn check(&self, id: usize, v: &Value, depth: usize) -> core::result::Result<(), Fail> {
+        let n = self.nodes.get(id).ok_or_else(|| fail("$ref"))?;
+        if depth > MAX_DEPTH || n.broken_ref {
+            return Err(fail("$ref"));
         }
-    }
-
-    fn type_matches(name: &str, v: &Value) -> bool {
-        match name {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            "number" => v.is_number(),
-            "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
-            _ => false,
+        match n.always {
+            Some(true) => return Ok(()),
+            Some(false) => return Err(fail("false")),
+            None => {}
         }
-    }
-
-    fn check(&self, schema: &Value, v: &Value, path: &mut String, depth: usize) -> Result<()> {
-        if depth > MAX_DEPTH {
-            return Err(Self::fail(path, "$ref"));
+        if let Some(r) = n.reference {
+            self.check(r, v, depth + 1)?;
         }
-        let s = match schema {
-            Value::Bool(true) => return Ok(()),
-            Value::Bool(false) => return Err(Self::fail(path, "false")),
-            Value::Object(s) => s,
-            _ => return Ok(()),
-        };
-        if let Some(Value::String(r)) = s.get("$ref") {
-            let target = self.resolve(r).ok_or_else(|| Self::fail(path, "$ref"))?;
-            self.check(target, v, path, depth + 1)?;
-        }
-        if let Some(t) = s.get("type") {
-            let ok = match t {
-                Value::String(name) => Self::type_matches(name, v),
-                Value::Array(names) => names
-                    .iter()
-                    .any(|n| n.as_str().is_some_and(|n| Self::type_matches(n, v))),
-                _ => true,
-            };
-            if !ok {
-                return Err(Self::fail(path, "type"));
+        if let Some(types) = &n.types {
+            if !types.iter().any(|t| t.matches(v)) {
+                return Err(fail("type"));
             }
         }
-        if let Some(Value::Array(options)) = s.get("enum") {
+        if let Some(options) = &n.enumeration {
             if !options.iter().any(|o| json_eq(o, v)) {
-                return Err(Self::fail(path, "enum"));
+                return Err(fail("enum"));
             }
         }
-        if let Some(c) = s.get("const") {
+        if let Some(c) = &n.constant {
             if !json_eq(c, v) {
-                return Err(Self::fail(path, "const"));
+                return Err(fail("const"));
             }
         }
-        if let Value::String(text) = v {
-            let chars = text.chars().count();
-            if s.get("maxLength")
-                .and_then(Value::as_u64)
-                .is_some_and(|m| as_u64(chars) > m)
-            {
-                return Err(Self::fail(path, "maxLength"));
-            }
-            if s.get("minLength")
-                .and_then(Value::as_u64)
-                .is_some_and(|m| as_u64(chars) < m)
-            {
-                return Err(Self::fail(path, "minLength"));
-            }
-            if let Some(Value::String(p)) = s.get("pattern") {
-                match self.patterns.get(p) {
-                    Some(Some(re)) if re.is_match(text) => {}
-                    _ => return Err(Self::fail(path, "pattern")),
+        match v {
+            Value::String(text) => {
+                if n.max_length.is_some() || n.min_length.is_some() {
+                    let chars = as_u64(text.chars().count());
+                    if n.max_length.is_some_and(|m| chars > m) {
+                        return Err(fail("maxLength"));
+                    }
+                    if n.min_length.is_some_and(|m| chars < m) {
+                        return Err(fail("minLength"));
+                    }
+                }
+                match &n.pattern {
+                    Some(Ok(re)) if !re.is_match(text) => return Err(fail("pattern")),
+                    Some(Err(())) => return Err(fail("pattern")),
+                    _ => {}
                 }
             }
-        }
-        if let Some(n) = v.as_f64() {
-            if s.get("minimum")
-                .and_then(Value::as_f64)
-                .is_some_and(|m| n < m)
-            {
-                return Err(Self::fail(path, "minimum"));
-            }
-            if s.get("maximum")
-                .and_then(Value::as_f64)
-                .is_some_and(|m| n > m)
-            {
-                return Err(Self::fail(path, "maximum"));
-            }
-        }
-        if let Value::Array(items) = v {
-            if s.get("maxItems")
-                .and_then(Value::as_u64)
-                .is_some_and(|m| as_u64(items.len()) > m)
-            {
-                return Err(Self::fail(path, "maxItems"));
-            }
-            if s.get("minItems")
-                .and_then(Value::as_u64)
-                .is_some_and(|m| as_u64(items.len()) < m)
-            {
-                return Err(Self::fail(path, "minItems"));
-            }
-            if let Some(item_schema) = s.get("items") {
-                for (i, item) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("/{i}"));
-                    self.check(item_schema, item, path, depth + 1)?;
-                    path.truncate(len);
+            Value::Number(num) => {
+                let x = num.as_f64().unwrap_or(f64::NAN);
+                if n.minimum.is_some_and(|m| x.is_nan() || x < m) {
+                    return Err(fail("minimum"));
+                }
+                if n.maximum.is_some_and(|m| x.is_nan() || x > m) {
+                    return Err(fail("maximum"));
                 }
             }
-        }
-        if let Value::Object(obj) = v {
-            if let Some(Value::Array(req)) = s.get("required") {
-                for r in req {
-                    if let Some(name) = r.as_str() {
-                        if !obj.contains_key(name) {
-                            let len = path.len();
-                            path.push('/');
-                            path.push_str(name);
-                            let e = Self::fail(path, "required");
-                            path.truncate(len);
-                            return Err(e);
+            Value::Array(items) => {
+                let len = as_u64(items.len());
+                if n.max_items.is_some_and(|m| len > m) {
+                    return Err(fail("maxItems"));
+                }
+                if n.min_items.is_some_and(|m| len < m) {
+                    return Err(fail("minItems"));
+                }
+                if let Some(item) = n.items {
+                    for (i, x) in items.iter().enumerate() {
+                        self.check(item, x, depth + 1).map_err(at(i))?;
+                    }
+                }
+            }
+            Value::Object(obj) => {
+                for r in &n.required {
+                    if !obj.contains_key(r) {
+                        return Err(at(r)(fail("required")));
+                    }
+                }
+                for (k, x) in obj {
+                    match n.properties.iter().find(|(name, _)| name == k) {
+                        Some((_, sub)) => self.check(*sub, x, depth + 1).map_err(at(k))?,
+                        None => {
+                            if let Some(ap) = n.additional {
+                                self.check(ap, x, depth + 1).map_err(at(k))?;
+                            }
                         }
                     }
                 }
             }
-            let props = s.get("properties").and_then(Value::as_object);
-            for (k, val) in obj {
-                let len = path.len();
-                path.push('/');
-                path.push_str(k);
-                match props.and_then(|p| p.get(k)) {
-                    Some(ps) => self.check(ps, val, path, depth + 1)?,
-                    None => {
-                        if let Some(ap) = s.get("additionalProperties") {
-                            self.check(ap, val, path, depth + 1)?;
-                        }
-                    }
-                }
-                path.truncate(len);
-            }
+            _ => {}
         }
-        if let Some(Value::Array(all)) = s.get("allOf") {
-            for sub in all {
-                self.check(sub, v, path, depth + 1)?;
-            }
+        for sub in &n.all_of {
+            self.check(*sub, v, depth + 1)?;
         }
-        if let Some(Value::Array(any)) = s.get("anyOf") {
-            if !any
+        if !n.any_of.is_empty()
+            && !n
+                .any_of
                 .iter()
-                .any(|sub| self.check(sub, v, path, depth + 1).is_ok())
-            {
-                return Err(Self::fail(path, "anyOf"));
-            }
+                .any(|sub| self.check(*sub, v, depth + 1).is_ok())
+        {
+            return Err(fail("anyOf"));
         }
-        if let Some(Value::Array(one)) = s.get("oneOf") {
-            let n = one
+        if !n.one_of.is_empty() {
+            let passing = n
+                .one_of
                 .iter()
-                .filter(|sub| self.check(sub, v, path, depth + 1).is_ok())
+                .filter(|sub| self.check(**sub, v, depth + 1).is_ok())
                 .count();
-            if n != 1 {
-                return Err(Self::fail(path, "oneOf"));
+            if passing != 1 {
+                return Err(fail("oneOf"));
             }
         }
-        if let Some(not) = s.get("not") {
-            if self.check(not, v, path, depth + 1).is_ok() {
-                return Err(Self::fail(path, "not"));
+        if let Some(not) = n.not {
+            if self.check(not, v, depth + 1).is_ok() {
+                return Err(fail("not"));
             }
         }
         Ok(())
@@ -339,7 +451,12 @@ mod tests {
         for (v, _) in SCHEMAS {
             let s = Schema::for_version(v).unwrap();
             assert_eq!(s.version(), v);
-            assert!(s.patterns.values().all(Option::is_some), "{v}");
+            assert!(
+                s.nodes
+                    .iter()
+                    .all(|n| !matches!(n.pattern, Some(Err(()))) && !n.broken_ref),
+                "{v}"
+            );
         }
         assert_eq!(Schema::for_version("1.3.9").unwrap().version(), "1.3.3");
         assert!(Schema::for_version("2.0.0").is_err());
