@@ -10,22 +10,28 @@ use crate::error::{DccError, Result};
 /// The 45 characters, in value order (RFC 9285 §4).
 pub const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
+/// Character → value, 255 for characters outside the alphabet.
+// Evaluated at compile time: an out-of-range index is a build error, and `i < 45` fits `u8`.
+#[allow(
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::indexing_slicing
+)]
+const VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn value_of(c: u8) -> Option<u16> {
-    let v = match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'Z' => c - b'A' + 10,
-        b' ' => 36,
-        b'$' => 37,
-        b'%' => 38,
-        b'*' => 39,
-        b'+' => 40,
-        b'-' => 41,
-        b'.' => 42,
-        b'/' => 43,
-        b':' => 44,
-        _ => return None,
-    };
-    Some(u16::from(v))
+    match VALUES.get(usize::from(c)) {
+        Some(&v) if v != 255 => Some(u16::from(v)),
+        _ => None,
+    }
 }
 
 fn char_of(v: u32) -> char {
@@ -75,7 +81,7 @@ pub fn decode(text: &str, max_len: usize) -> Result<Vec<u8>> {
         let offset = i * 3;
         let mut vals = [0u32; 3];
         for (j, &c) in group.iter().enumerate() {
-            let v = value_of(c).ok_or(DccError::Base45Char { offset: offset + j })?;
+            let v = value_of(c).ok_or_else(|| DccError::Base45Char { offset: offset + j })?;
             if let Some(slot) = vals.get_mut(j) {
                 *slot = u32::from(v);
             }

@@ -45,7 +45,7 @@ impl core::fmt::Debug for Claims {
 fn time_claim(v: &Value) -> Result<i64> {
     match v {
         Value::Uint(_) | Value::Nint(_) => {
-            cbor::as_i64(v).ok_or(DccError::Cwt("time claim out of range"))
+            cbor::as_i64(v).ok_or_else(|| DccError::Cwt("time claim out of range"))
         }
         // RFC 8392 NumericDate may be a float; keep the whole seconds.
         Value::Float(f) if f.is_finite() && f.abs() < 1e15 => {
@@ -94,7 +94,7 @@ impl Claims {
             .iter()
             .find(|(k, _)| cbor::as_i64(k) == Some(HCERT_EU_DCC_V1))
             .map(|(_, v)| v)
-            .ok_or(DccError::Cwt("no EU DCC v1 payload (key 1) in hcert"))?;
+            .ok_or_else(|| DccError::Cwt("no EU DCC v1 payload (key 1) in hcert"))?;
         if !matches!(payload, Value::Map(_)) {
             return Err(DccError::Cwt("EU DCC v1 payload is not a map"));
         }

@@ -63,8 +63,8 @@ impl Uvci {
             return Err(DccError::Uvci("empty identifier"));
         }
         let base = format!("{UVCI_PREFIX}01:{country}:{body}");
-        let check =
-            luhn_mod_n(&base).ok_or(DccError::Uvci("characters outside A-Z, 0-9, '/' and ':'"))?;
+        let check = luhn_mod_n(&base)
+            .ok_or_else(|| DccError::Uvci("characters outside A-Z, 0-9, '/' and ':'"))?;
         let text = format!("{base}#{check}");
         if text.len() > MAX_UVCI_LEN {
             return Err(DccError::Uvci("longer than 80 characters"));
@@ -102,8 +102,8 @@ impl Uvci {
         if fields.next().is_none_or(str::is_empty) {
             return Err(DccError::Uvci("empty identifier"));
         }
-        let expected =
-            luhn_mod_n(base).ok_or(DccError::Uvci("characters outside A-Z, 0-9, '/' and ':'"))?;
+        let expected = luhn_mod_n(base)
+            .ok_or_else(|| DccError::Uvci("characters outside A-Z, 0-9, '/' and ':'"))?;
         match check {
             None => {}
             Some(c) if c.len() == 1 && c.starts_with(expected) => {}

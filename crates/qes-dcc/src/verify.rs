@@ -242,7 +242,7 @@ pub enum DscValidityPolicy {
 /// # Errors
 /// [`DccError::Prefix`] when it is absent.
 pub fn strip_prefix(text: &str) -> Result<&str> {
-    text.strip_prefix(PREFIX).ok_or(DccError::Prefix)
+    text.strip_prefix(PREFIX).ok_or_else(|| DccError::Prefix)
 }
 
 /// Decode without verifying anything: prefix, Base45, zlib, COSE, CWT, and the typed payload
@@ -339,12 +339,12 @@ pub fn verify_cose_signature(
     let alg = cose.alg();
     let algorithm = alg
         .and_then(CoseAlgorithm::from_value)
-        .ok_or(DccError::Algorithm { alg })?;
-    let bad = DccError::BadSignature { candidates: 1 };
+        .ok_or_else(|| DccError::Algorithm { alg })?;
     let (alg_id, sig): (AlgorithmIdentifierOwned, Vec<u8>) = match algorithm {
         CoseAlgorithm::Es256 => (
             SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256).algorithm_identifier()?,
-            ecdsa_raw_to_der(cose.signature(), Curve::P256).map_err(|_| bad)?,
+            ecdsa_raw_to_der(cose.signature(), Curve::P256)
+                .map_err(|_| DccError::BadSignature { candidates: 1 })?,
         ),
         CoseAlgorithm::Ps256 => (
             SignatureAlgorithm::RsaPss(DigestAlgorithm::Sha256).algorithm_identifier()?,
@@ -363,8 +363,12 @@ pub fn verify_cose_signature(
 /// [`DccError::MissingClaim`], [`DccError::NotYetValid`] or [`DccError::Expired`].
 pub fn check_expiry(claims: &Claims, at: DateTime<Utc>) -> Result<()> {
     let at = at.timestamp();
-    let iat = claims.iat.ok_or(DccError::MissingClaim { claim: "iat" })?;
-    let exp = claims.exp.ok_or(DccError::MissingClaim { claim: "exp" })?;
+    let iat = claims
+        .iat
+        .ok_or_else(|| DccError::MissingClaim { claim: "iat" })?;
+    let exp = claims
+        .exp
+        .ok_or_else(|| DccError::MissingClaim { claim: "exp" })?;
     if at < iat {
         return Err(DccError::NotYetValid { iat, at });
     }
@@ -402,7 +406,7 @@ fn validate_schema(payload: &serde_json::Value) -> Result<()> {
     let ver = payload
         .get("ver")
         .and_then(|v| v.as_str())
-        .ok_or(DccError::Schema {
+        .ok_or_else(|| DccError::Schema {
             path: "/ver".into(),
             keyword: "required",
         })?;

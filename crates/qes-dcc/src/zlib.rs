@@ -1,6 +1,9 @@
 //! zlib (RFC 1950) with a hard cap on the inflated size.
 
-use std::io::{Read, Write};
+use std::cell::RefCell;
+use std::io::Write;
+
+use flate2::{Decompress, FlushDecompress, Status};
 
 use crate::error::{DccError, Result};
 
@@ -12,22 +15,49 @@ use crate::error::{DccError, Result};
 /// [`DccError::Inflate`] for a damaged or truncated stream or trailing bytes,
 /// [`DccError::TooLarge`] when the output would exceed `max_out`.
 pub fn inflate(data: &[u8], max_out: usize) -> Result<Vec<u8>> {
-    // `bufread` over the slice: no intermediate buffer.
-    let mut decoder = flate2::bufread::ZlibDecoder::new(data);
-    let mut out = Vec::with_capacity(data.len().saturating_mul(2).min(max_out));
-    let limit = u64::try_from(max_out).unwrap_or(u64::MAX).saturating_add(1);
-    (&mut decoder)
-        .take(limit)
-        .read_to_end(&mut out)
-        .map_err(|e| DccError::Inflate(e.to_string()))?;
-    if out.len() > max_out {
-        return Err(DccError::TooLarge {
-            what: "inflated payload",
-            actual: out.len(),
-            limit: max_out,
-        });
+    thread_local! {
+        // One decompressor per thread, reset per call: its 40 KiB state is not re-allocated
+        // and zeroed for every certificate.
+        static DECOMPRESS: RefCell<Decompress> = RefCell::new(Decompress::new(true));
     }
-    let consumed = usize::try_from(decoder.total_in()).unwrap_or(usize::MAX);
+    DECOMPRESS.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset(true);
+        inflate_with(&mut d, data, max_out)
+    })
+}
+
+fn inflate_with(d: &mut Decompress, data: &[u8], max_out: usize) -> Result<Vec<u8>> {
+    let cap = max_out.saturating_add(1);
+    let mut out = Vec::with_capacity(data.len().saturating_mul(3).clamp(64, cap));
+    loop {
+        let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+        let input = data.get(consumed..).unwrap_or_default();
+        let before = (d.total_in(), d.total_out());
+        let status = d
+            .decompress_vec(input, &mut out, FlushDecompress::None)
+            .map_err(|e| DccError::Inflate(e.to_string()))?;
+        if out.len() > max_out {
+            return Err(DccError::TooLarge {
+                what: "inflated payload",
+                actual: out.len(),
+                limit: max_out,
+            });
+        }
+        match status {
+            Status::StreamEnd => break,
+            Status::Ok | Status::BufError => {
+                if out.len() == out.capacity() {
+                    // Room for more output, never beyond the cap (+1 to detect the excess).
+                    let more = out.capacity().min(cap.saturating_sub(out.len())).max(1);
+                    out.reserve_exact(more);
+                } else if (d.total_in(), d.total_out()) == before {
+                    return Err(DccError::Inflate("truncated stream".into()));
+                }
+            }
+        }
+    }
+    let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
     if consumed != data.len() {
         return Err(DccError::Inflate(format!(
             "{} bytes after the end of the stream",
