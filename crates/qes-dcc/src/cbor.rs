@@ -225,6 +225,183 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// Read one item straight into JSON (the HCERT payload), without an intermediate
+    /// [`Value`]: the same rules as [`to_json`].
+    fn json(&mut self, depth: usize, path: &mut String) -> Result<serde_json::Value> {
+        use serde_json::Value as J;
+        if depth > self.max_depth {
+            return Err(err("nested too deeply"));
+        }
+        let not_json = |path: &str| DccError::NotJson {
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.into()
+            },
+        };
+        let ib = self.peek().ok_or_else(|| err("truncated"))?;
+        let (major, ai) = (ib >> 5, ib & 0x1f);
+        match major {
+            4 => {
+                self.pos += 1;
+                let n = self.argument(ai)?;
+                let mut out = Vec::new();
+                let mut i = 0usize;
+                loop {
+                    match n {
+                        Some(n) if as_u64(i) >= n => break,
+                        None if self.peek() == Some(BREAK) => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&i.to_string());
+                    out.push(self.json(depth + 1, path)?);
+                    path.truncate(len);
+                    i += 1;
+                }
+                Ok(J::Array(out))
+            }
+            5 => {
+                self.pos += 1;
+                let n = self.argument(ai)?;
+                let mut out = serde_json::Map::new();
+                let mut i = 0u64;
+                loop {
+                    match n {
+                        Some(n) if i >= n => break,
+                        None if self.peek() == Some(BREAK) => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    let Value::Text(key) = self.item(depth + 1)? else {
+                        return Err(not_json(path));
+                    };
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&key);
+                    let v = self.json(depth + 1, path)?;
+                    path.truncate(len);
+                    out.insert(key, v);
+                    i += 1;
+                }
+                Ok(J::Object(out))
+            }
+            6 => {
+                self.pos += 1;
+                self.argument(ai)?
+                    .ok_or_else(|| err("indefinite length on an integer or tag"))?;
+                self.json(depth + 1, path)
+            }
+            _ => {
+                let v = self.item(depth)?;
+                to_json(&v, path)
+            }
+        }
+    }
+}
+
+fn as_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// The entries of a CBOR map read one by one: keys as [`Value`]s, each value either as a
+/// [`Value`] or (for the HCERT payload) straight as JSON.
+pub(crate) struct MapReader<'a> {
+    reader: Reader<'a>,
+    remaining: Option<u64>,
+}
+
+impl<'a> MapReader<'a> {
+    /// Start reading the map that must fill `bytes`.
+    pub(crate) fn new(bytes: &'a [u8], max_depth: usize) -> Result<Self> {
+        let mut reader = Reader {
+            buf: bytes,
+            pos: 0,
+            max_depth,
+        };
+        let ib = reader.byte()?;
+        if ib >> 5 != 5 {
+            return Err(err("not a map"));
+        }
+        let remaining = reader.argument(ib & 0x1f)?;
+        Ok(Self { reader, remaining })
+    }
+
+    /// The next key, `None` at the end of the map (then no bytes may follow).
+    pub(crate) fn next_key(&mut self) -> Result<Option<Value>> {
+        let end = match self.remaining {
+            Some(0) => true,
+            Some(_) => false,
+            None if self.reader.peek() == Some(BREAK) => {
+                self.reader.pos += 1;
+                true
+            }
+            None => false,
+        };
+        if end {
+            if self.reader.remaining() != 0 {
+                return Err(DccError::Cbor(format!(
+                    "{} trailing bytes after the data item",
+                    self.reader.remaining()
+                )));
+            }
+            return Ok(None);
+        }
+        if let Some(n) = &mut self.remaining {
+            *n -= 1;
+        }
+        self.reader.item(1).map(Some)
+    }
+
+    /// The value of the key just read.
+    pub(crate) fn value(&mut self) -> Result<Value> {
+        self.reader.item(1)
+    }
+
+    /// The value of the key just read, when it is a map: its entries, the value of integer
+    /// key `wanted` read as JSON. `Ok(None)` when the value is not a map (it is skipped).
+    pub(crate) fn json_in_map(&mut self, wanted: i64) -> Result<Option<Option<serde_json::Value>>> {
+        let ib = self.reader.peek().ok_or_else(|| err("truncated"))?;
+        if ib >> 5 != 5 {
+            self.reader.item(1)?;
+            return Ok(None);
+        }
+        self.reader.pos += 1;
+        let n = self.reader.argument(ib & 0x1f)?;
+        let mut found = None;
+        let mut i = 0u64;
+        loop {
+            match n {
+                Some(n) if i >= n => break,
+                None if self.reader.peek() == Some(BREAK) => {
+                    self.reader.pos += 1;
+                    break;
+                }
+                _ => {}
+            }
+            let k = self.reader.item(2)?;
+            if as_i64(&k) == Some(wanted) && found.is_none() {
+                if self.reader.peek().map(|b| b >> 5) == Some(5) {
+                    found = Some(self.reader.json(2, &mut String::new())?);
+                } else {
+                    return Err(DccError::Cwt("EU DCC v1 payload is not a map"));
+                }
+            } else {
+                self.reader.item(2)?;
+            }
+            i += 1;
+        }
+        Ok(Some(found))
+    }
+}
+
 /// IEEE 754 binary16 to f64 (RFC 8949 Appendix D).
 fn half_to_f64(h: u16) -> f64 {
     let exp = (h >> 10) & 0x1f;

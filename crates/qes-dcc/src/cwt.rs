@@ -65,40 +65,40 @@ impl Claims {
     /// [`DccError::Cbor`], [`DccError::Cwt`] when the structure is wrong,
     /// [`DccError::NotJson`] when the payload has no JSON form.
     pub fn from_cbor(bytes: &[u8], max_depth: usize) -> Result<Self> {
-        let Value::Map(entries) = cbor::decode_one(bytes, max_depth)? else {
-            return Err(DccError::Cwt("claims set is not a map"));
-        };
+        let mut map = cbor::MapReader::new(bytes, max_depth).map_err(|e| match e {
+            DccError::Cbor(m) if m == "not a map" => DccError::Cwt("claims set is not a map"),
+            e => e,
+        })?;
         let mut claims = Self {
             iss: None,
             iat: None,
             exp: None,
             payload: serde_json::Value::Null,
         };
-        let mut hcert = None;
-        for (k, v) in &entries {
-            match cbor::as_i64(k) {
-                Some(CLAIM_ISS) => match v {
-                    Value::Text(s) => claims.iss = Some(s.clone()),
+        // `None`: no hcert claim; `Some(None)`: hcert without the v1 payload.
+        let mut hcert: Option<Option<serde_json::Value>> = None;
+        while let Some(k) = map.next_key()? {
+            match cbor::as_i64(&k) {
+                Some(CLAIM_ISS) => match map.value()? {
+                    Value::Text(s) => claims.iss = Some(s),
                     _ => return Err(DccError::Cwt("iss is not text")),
                 },
-                Some(CLAIM_EXP) => claims.exp = Some(time_claim(v)?),
-                Some(CLAIM_IAT) => claims.iat = Some(time_claim(v)?),
-                Some(CLAIM_HCERT) => hcert = Some(v),
-                _ => {}
+                Some(CLAIM_EXP) => claims.exp = Some(time_claim(&map.value()?)?),
+                Some(CLAIM_IAT) => claims.iat = Some(time_claim(&map.value()?)?),
+                Some(CLAIM_HCERT) if hcert.is_none() => {
+                    // Not a map: skipped, and then reported as missing.
+                    hcert = map.json_in_map(HCERT_EU_DCC_V1)?;
+                }
+                _ => {
+                    map.value()?;
+                }
             }
         }
-        let Some(Value::Map(hcert)) = hcert else {
-            return Err(DccError::Cwt("no hcert (-260) map"));
+        claims.payload = match hcert {
+            None => return Err(DccError::Cwt("no hcert (-260) map")),
+            Some(None) => return Err(DccError::Cwt("no EU DCC v1 payload (key 1) in hcert")),
+            Some(Some(p)) => p,
         };
-        let payload = hcert
-            .iter()
-            .find(|(k, _)| cbor::as_i64(k) == Some(HCERT_EU_DCC_V1))
-            .map(|(_, v)| v)
-            .ok_or_else(|| DccError::Cwt("no EU DCC v1 payload (key 1) in hcert"))?;
-        if !matches!(payload, Value::Map(_)) {
-            return Err(DccError::Cwt("EU DCC v1 payload is not a map"));
-        }
-        claims.payload = cbor::to_json(payload, &mut String::new())?;
         Ok(claims)
     }
 

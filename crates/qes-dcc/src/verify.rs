@@ -150,7 +150,7 @@ pub struct Decoded {
 /// The result of [`Verifier::verify`]: every step's outcome, and what was decoded.
 #[derive(Debug)]
 pub struct Report {
-    steps: Vec<(Step, Outcome)>,
+    steps: [(Step, Outcome); 12],
     decoded: Option<Decoded>,
     signer: Option<std::sync::Arc<Certificate>>,
 }
@@ -158,7 +158,7 @@ pub struct Report {
 impl Report {
     fn new() -> Self {
         Self {
-            steps: Step::ALL.iter().map(|s| (*s, Outcome::NotRun)).collect(),
+            steps: Step::ALL.map(|s| (s, Outcome::NotRun)),
             decoded: None,
             signer: None,
         }
