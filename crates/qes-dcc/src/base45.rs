@@ -77,28 +77,32 @@ pub fn decode(text: &str, max_len: usize) -> Result<Vec<u8>> {
         });
     }
     let mut out = Vec::with_capacity(bytes.len() / 3 * 2 + 1);
-    for (i, group) in bytes.chunks(3).enumerate() {
-        let offset = i * 3;
-        let mut vals = [0u32; 3];
-        for (j, &c) in group.iter().enumerate() {
-            let v = value_of(c).ok_or_else(|| DccError::Base45Char { offset: offset + j })?;
-            if let Some(slot) = vals.get_mut(j) {
-                *slot = u32::from(v);
-            }
+    let value = |offset: usize, c: u8| -> Result<u32> {
+        value_of(c)
+            .map(u32::from)
+            .ok_or_else(|| DccError::Base45Char { offset })
+    };
+    let mut groups = bytes.chunks_exact(3);
+    let mut offset = 0;
+    for g in &mut groups {
+        if let [c, d, e] = *g {
+            let n = value(offset, c)? + value(offset + 1, d)? * 45 + value(offset + 2, e)? * 2025;
+            let n = u16::try_from(n).map_err(|_| DccError::Base45Group { offset })?;
+            out.extend_from_slice(&n.to_be_bytes());
         }
-        let [c, d, e] = vals;
-        let n = c + d * 45 + e * 2025;
-        match group.len() {
-            3 => {
-                let n = u16::try_from(n).map_err(|_| DccError::Base45Group { offset })?;
-                out.extend_from_slice(&n.to_be_bytes());
-            }
-            2 => {
-                let n = u8::try_from(n).map_err(|_| DccError::Base45Group { offset })?;
-                out.push(n);
-            }
-            _ => return Err(DccError::Base45Group { offset }),
+        offset += 3;
+    }
+    match *groups.remainder() {
+        [] => {}
+        [c, d] => {
+            let n = value(offset, c)? + value(offset + 1, d)? * 45;
+            out.push(u8::try_from(n).map_err(|_| DccError::Base45Group { offset })?);
         }
+        [c] => {
+            value(offset, c)?;
+            return Err(DccError::Base45Group { offset });
+        }
+        _ => return Err(DccError::Base45Group { offset }),
     }
     Ok(out)
 }

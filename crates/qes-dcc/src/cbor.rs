@@ -501,6 +501,18 @@ fn write(out: &mut Vec<u8>, v: &Value) {
     }
 }
 
+/// Append a byte string.
+pub(crate) fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    head(out, 2, len64(b.len()));
+    out.extend_from_slice(b);
+}
+
+/// Append a text string.
+pub(crate) fn write_text(out: &mut Vec<u8>, t: &str) {
+    head(out, 3, len64(t.len()));
+    out.extend_from_slice(t.as_bytes());
+}
+
 /// Encode one CBOR value.
 pub(crate) fn encode(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();

@@ -206,12 +206,14 @@ impl CoseSign1 {
 
     /// The `Sig_structure` to sign for `protected` and `payload` (RFC 9052 §4.4).
     pub(crate) fn sig_structure_for(protected_raw: &[u8], payload: &[u8]) -> Result<Vec<u8>> {
-        Ok(cbor::encode(&Value::Array(vec![
-            Value::Text("Signature1".into()),
-            Value::Bytes(protected_raw.to_vec()),
-            Value::Bytes(Vec::new()),
-            Value::Bytes(payload.to_vec()),
-        ])))
+        // [ "Signature1", protected, h'', payload ] written in one buffer.
+        let mut out = Vec::with_capacity(protected_raw.len() + payload.len() + 24);
+        out.push(0x84);
+        cbor::write_text(&mut out, "Signature1");
+        cbor::write_bytes(&mut out, protected_raw);
+        cbor::write_bytes(&mut out, &[]);
+        cbor::write_bytes(&mut out, payload);
+        Ok(out)
     }
 
     /// The to-be-signed bytes: `Sig_structure` over the received protected header and payload.

@@ -340,15 +340,16 @@ pub fn verify_cose_signature(
     let algorithm = alg
         .and_then(CoseAlgorithm::from_value)
         .ok_or_else(|| DccError::Algorithm { alg })?;
-    let (alg_id, sig): (AlgorithmIdentifierOwned, Vec<u8>) = match algorithm {
+    let (alg_id, sig): (AlgorithmIdentifierOwned, std::borrow::Cow<'_, [u8]>) = match algorithm {
         CoseAlgorithm::Es256 => (
             SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256).algorithm_identifier()?,
             ecdsa_raw_to_der(cose.signature(), Curve::P256)
-                .map_err(|_| DccError::BadSignature { candidates: 1 })?,
+                .map_err(|_| DccError::BadSignature { candidates: 1 })?
+                .into(),
         ),
         CoseAlgorithm::Ps256 => (
             SignatureAlgorithm::RsaPss(DigestAlgorithm::Sha256).algorithm_identifier()?,
-            cose.signature().to_vec(),
+            cose.signature().into(),
         ),
     };
     let tbs = cose.sig_structure()?;
