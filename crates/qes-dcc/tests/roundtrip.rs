@@ -347,3 +347,68 @@ fn json_trust_lists() {
     assert!(TrustList::new().add_json(b"{\"a\": 1}").is_err());
     assert!(TrustList::new().add_json(b"not json").is_err());
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn sample() -> &'static (Vec<u8>, String, TrustList, DateTime<Utc>) {
+        static S: OnceLock<(Vec<u8>, String, TrustList, DateTime<Utc>)> = OnceLock::new();
+        S.get_or_init(|| {
+            let pki = pki();
+            let dsc = pki.dcc_signer(DccType::Any);
+            let at = at_dsc_time(pki);
+            let sc = (at - Duration::hours(3)).to_rfc3339();
+            let issued = CertificateBuilder::new(
+                test_cert(qes_dcc::TEST_NAAT, &sc),
+                "RO",
+                at - Duration::hours(1),
+                at + Duration::days(2),
+            )
+            .sign(&signer(dsc))
+            .unwrap();
+            (
+                issued.cose().to_vec(),
+                issued.text().to_owned(),
+                trust(&[dsc]),
+                at,
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Mutated COSE messages never panic; a change inside the signed bytes never verifies.
+        #[test]
+        fn mutated_cose(edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4)) {
+            let (cose, _, trust, at) = sample();
+            let mut bytes = cose.clone();
+            for (i, b) in &edits {
+                let i = i.index(bytes.len());
+                bytes[i] = *b;
+            }
+            let report = Verifier::new(trust, *at).verify_cose(&bytes);
+            // The protected header and the payload sit between the first bytes (tag, array
+            // head) and the signature; a change there must break the signature.
+            let signed = 4..cose.len() - 70;
+            let touched_signed = bytes[signed.clone()] != cose[signed];
+            if touched_signed {
+                prop_assert!(!report.accepted());
+            }
+        }
+
+        /// Truncated and mutated HC1 texts never panic.
+        #[test]
+        fn mutated_text(cut in any::<prop::sample::Index>(), c in "[0-9A-Z $%*+\\-./:]") {
+            let (_, text, trust, at) = sample();
+            let cut = cut.index(text.len());
+            let mut t = text[..cut].to_owned();
+            t.push_str(&c);
+            t.push_str(&text[(cut + 1).min(text.len())..]);
+            let _ = Verifier::new(trust, *at).verify(&t);
+            let _ = Verifier::new(trust, *at).verify(&text[..cut]);
+        }
+    }
+}
