@@ -13,11 +13,13 @@
 //! | [`cloud`] | `qes-cloud` |
 //! | [`confirm`] | `qes-confirm` |
 //! | [`token`] | `qes-token` |
+//! | [`dcc`] | `qes-dcc` |
 
 pub use qes_cert as cert;
 pub use qes_cloud as cloud;
 pub use qes_cms as cms;
 pub use qes_confirm as confirm;
+pub use qes_dcc as dcc;
 pub use qes_pades as pades;
 pub use qes_renewal as renewal;
 pub use qes_signer as signer;

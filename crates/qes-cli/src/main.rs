@@ -9,6 +9,7 @@ mod cert_inspect;
 mod cert_verify;
 mod cloud_cmd;
 mod confirm_cmd;
+mod dcc_cmd;
 mod demo;
 mod demo_token;
 mod error;
@@ -67,6 +68,9 @@ enum Command {
     /// PKCS#11 tokens: list, generate keys, import certificates, change or unblock the PIN.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
+    /// EU Digital COVID Certificates: verify, decode, issue.
+    #[command(subcommand)]
+    Dcc(dcc_cmd::DccCommand),
     /// The whole job on a throw-away qualified PKI, no network: the holder's certificate on
     /// a test token, validated; CAdES B-T; the confirmation document prefilled, signed by
     /// the holder, countersigned, checked (and a re-saved copy refused); the renewal plan.
@@ -137,6 +141,7 @@ fn main() -> ExitCode {
         Command::Confirm(command) => confirm_cmd::run(&command),
         Command::Renew(RenewCommand::Install(args)) => renew_cmd::install_cmd(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Dcc(command) => dcc_cmd::run(&command),
         Command::Token(command) => token_cmd::run(&command),
         Command::Cloud(CloudCommand::Credentials(args)) => cloud_cmd::credentials(&args),
     };
