@@ -299,10 +299,11 @@ impl Reader<'_> {
                     .ok_or_else(|| err("indefinite length on an integer or tag"))?;
                 self.json(depth + 1, path)
             }
-            _ => {
-                let v = self.item(depth)?;
-                to_json(&v, path)
-            }
+            // Leaves; text (the common case) is moved, not copied.
+            _ => match self.item(depth)? {
+                Value::Text(t) => Ok(J::String(t)),
+                v => to_json(&v, path),
+            },
         }
     }
 }
