@@ -65,17 +65,9 @@ pub struct IssueArgs {
     /// The request: `{"certificate": <HCERT payload>, "issuer_country": "RO",
     /// "valid_days": 365, "request": <portal request, optional>}`.
     pub request: PathBuf,
-    /// The DSC's key: PKCS#12 (.p12/.pfx, with its certificate) or PKCS#8 (then --cert).
-    /// (`KeyArgs` with --pkcs11/--csc is not flattened here: those two define `--pin-file`
-    /// twice, which clap refuses in debug builds.)
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
-    /// The DSC certificate, for a PKCS#8 key.
-    #[arg(long, value_name = "FILE")]
-    pub cert: Option<PathBuf>,
-    /// A file whose first line is the key's password (else $QES_KEY_PASSWORD).
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
+    /// The document signer's key: a key file, a PKCS#11 token or a CSC credential.
+    #[command(flatten)]
+    pub key: keys::KeyArgs,
     /// Output: `.png` or `.svg` for the QR code, anything else for the `HC1:` text. Written
     /// atomically.
     #[arg(short, long, value_name = "FILE")]
@@ -277,24 +269,6 @@ fn decode(args: &DecodeArgs) -> Result<ExitCode, CliError> {
     }
 }
 
-fn load_signer(args: &IssueArgs) -> Result<qes_signer::SoftwareSigner, CliError> {
-    let password = args.password_file.as_deref();
-    if keys::is_pkcs12(&args.key) {
-        return keys::load_pkcs12(&args.key, password);
-    }
-    let cert_path = args
-        .cert
-        .as_ref()
-        .ok_or_else(|| CliError::Usage("a PKCS#8 key needs --cert".into()))?;
-    let cert = files::certificates(cert_path, qes_cert::ParseMode::Lenient)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| CliError::Usage(format!("{}: no certificate", cert_path.display())))?;
-    keys::load_key(&args.key, password)?
-        .with_certificate(cert)
-        .map_err(CliError::key(&args.key))
-}
-
 fn issue(args: &IssueArgs) -> Result<ExitCode, CliError> {
     let what = args.request.display().to_string();
     let bytes = files::read(&args.request)?;
@@ -327,9 +301,9 @@ fn issue(args: &IssueArgs) -> Result<ExitCode, CliError> {
             "{what}: valid_days must be 1 to 3650"
         )));
     }
-    let signer = load_signer(args)?;
+    let signer = keys::load(&args.key)?;
     let issued = CertificateBuilder::new(cert, country, iat, iat + chrono::Duration::days(days))
-        .sign(&signer)
+        .sign(signer.as_ref())
         .map_err(dcc_error("signing"))?;
     let ext = args
         .output
