@@ -1,21 +1,34 @@
 //! Printing a verification verdict: the report as text or JSON, and the exit code (0 when
 //! everything passed, 1 otherwise) that every verifying command returns.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::error::CliError;
 
 /// Print `report` (JSON with `json`, else `text()`), and return the verdict's exit code.
+/// A reader that stops early (`qes verify … --json | head`) is not an error: the verdict's
+/// exit code stands.
 pub fn print<R: serde::Serialize>(
     report: &R,
     json: bool,
     text: impl FnOnce(&R) -> String,
     passed: bool,
 ) -> Result<ExitCode, CliError> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+    let body = if json {
+        format!("{}\n", serde_json::to_string_pretty(report)?)
     } else {
-        print!("{}", text(report));
+        text(report)
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(body.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(CliError::Io {
+                path: "<stdout>".into(),
+                source: e,
+            })
+        }
+        _ => {}
     }
     Ok(if passed {
         ExitCode::SUCCESS
