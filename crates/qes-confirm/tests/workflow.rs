@@ -314,7 +314,7 @@ fn holder_check_reasons() {
 }
 
 #[test]
-fn an_expired_or_non_qualified_certificate_is_refused() {
+fn certificate_time_and_qualification_reasons() {
     let anchors = anchors();
     let verifier = verifier(&anchors);
     // Valid for ten days, ending before `at()`.
@@ -338,6 +338,40 @@ fn an_expired_or_non_qualified_certificate_is_refused() {
             }
         )),
         "{reasons:?}"
+    );
+
+    // Not yet valid when signed.
+    let early = pki()
+        .issue(
+            &EndEntity::natural_person("Ana", "Ionescu", "2900101400019")
+                .label("future-holder")
+                .validity(at() + Duration::days(1), at() + Duration::days(365)),
+        )
+        .unwrap();
+    let prefilled = prefill(&cert(&early), at()).unwrap();
+    let uploaded = sign_as_holder(&prefilled.pdf, &signer_of(&early));
+    let reasons = check_holder_signed(&verifier, &prefilled.pdf, &uploaded, &cert(&early)).reasons;
+    assert!(
+        has(&reasons, |r| matches!(
+            r,
+            Reason::CertificateNotYetValid {
+                role: Role::Holder,
+                ..
+            }
+        )),
+        "{reasons:?}"
+    );
+
+    // No signing time at all: no timestamp and no /M.
+    let prefilled = prefill(&holder_cert(), at()).unwrap();
+    let undated = PadesSigner::new(&signer_of(pki().natural_person()))
+        .with_field_name(HOLDER_FIELD)
+        .sign(&prefilled.pdf)
+        .unwrap();
+    let reasons = check_holder_signed(&verifier, &prefilled.pdf, &undated, &holder_cert()).reasons;
+    assert_eq!(
+        reasons,
+        vec![Reason::SigningTimeUnknown { role: Role::Holder }]
     );
 
     let plain = pki()
