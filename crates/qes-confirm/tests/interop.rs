@@ -24,6 +24,7 @@ use qes_cms::Verifier;
 use qes_confirm::{check_final, check_holder_signed, countersign, prefill, Reason, HOLDER_FIELD};
 use qes_pades::PadesVerifier;
 use qes_signer::SoftwareSigner;
+use qes_testkit::interop::run;
 use qes_testkit::{Issued, TestPki, PKCS12_PASSWORD};
 use qes_tsp::{LocalTsa, TspClient};
 
@@ -43,31 +44,6 @@ fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-struct Run {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "success={}\n--- stdout\n{}\n--- stderr\n{}",
-            self.success, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        success: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// pyHanko signs with the wall clock, so this test validates at the wall clock too (the

@@ -19,6 +19,8 @@
 //!     // ... run `openssl` ...
 //! }
 //! ```
+//!
+//! [`run`] then runs the tool and captures what it printed, for the test's assertions.
 
 use std::env;
 use std::io::Write;
@@ -158,4 +160,44 @@ macro_rules! require_tool {
             None => return,
         }
     };
+}
+
+/// What an external tool printed, and how it exited: `Debug` shows all of it, so a failed
+/// assertion says why the tool refused.
+pub struct ToolRun {
+    /// Exit status 0.
+    pub success: bool,
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output, lossily decoded.
+    pub stdout: String,
+    /// Standard error, lossily decoded.
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for ToolRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Run `cmd` to completion, capturing its output.
+///
+/// # Panics
+/// When the command cannot be started: the calling test fails, by design.
+#[allow(clippy::panic)] // failing the calling test is the contract
+pub fn run(cmd: &mut std::process::Command) -> ToolRun {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    ToolRun {
+        success: out.status.success(),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }

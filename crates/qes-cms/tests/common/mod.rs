@@ -3,7 +3,6 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use chrono::{DateTime, Duration, Utc};
 use qes_cert::{parse_der, Certificate, ParseMode};
@@ -88,36 +87,9 @@ pub fn write_holder(dir: &Path, issued: &Issued) -> Files {
     }
 }
 
-/// The outcome of an external command.
-pub struct Run {
-    pub success: bool,
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Run `cmd`, capturing its output (a tool that cannot be started fails the test).
-pub fn run(cmd: &mut Command) -> Run {
-    let out: Output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    Run {
-        success: out.status.success(),
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+/// External tools: captured runs (shared with every interop test through the testkit).
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use qes_testkit::interop::{run, ToolRun as Run};
 
 /// The position of `needle` in `haystack` (it must be there).
 pub fn find(haystack: &[u8], needle: &[u8]) -> usize {

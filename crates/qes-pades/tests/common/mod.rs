@@ -3,7 +3,6 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
 use qes_cert::{parse_der, Certificate, ParseMode};
@@ -119,33 +118,9 @@ pub fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     path
 }
 
-/// The outcome of an external command.
-pub struct Run {
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "success {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.success, self.stdout, self.stderr
-        )
-    }
-}
-
-pub fn run(cmd: &mut Command) -> Run {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    Run {
-        success: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+/// External tools: captured runs (shared with every interop test through the testkit).
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use qes_testkit::interop::{run, ToolRun as Run};
 
 /// A hand-made incremental update (classic xref) adding the annotation `annot` (a
 /// dictionary's text) to the first page's `/Annots`; with `content`, it also replaces the
