@@ -134,17 +134,10 @@ fn one_certificate(path: &Path) -> Result<Certificate, CliError> {
         .ok_or_else(|| CliError::Usage(format!("{}: no certificate", path.display())))
 }
 
-fn confirm_error(path: &Path) -> impl Fn(qes_confirm::Error) -> CliError + '_ {
-    move |e| match e {
-        qes_confirm::Error::Pdf(source) => CliError::pdf(path)(source),
-        other => CliError::Usage(format!("{}: {other}", path.display())),
-    }
-}
-
 fn prefill(args: &PrefillArgs) -> Result<ExitCode, CliError> {
     let cert = one_certificate(&args.cert)?;
     let at = files::time_arg(args.at.as_deref())?;
-    let prefilled = qes_confirm::prefill(&cert, at).map_err(confirm_error(&args.cert))?;
+    let prefilled = qes_confirm::prefill(&cert, at).map_err(CliError::confirm(&args.cert))?;
     std::fs::create_dir_all(&args.output).map_err(CliError::io(&args.output))?;
     let path = args.output.join(&prefilled.file_name);
     files::write_atomic(&path, &prefilled.pdf, &[&args.cert])?;
@@ -242,7 +235,7 @@ fn countersign(args: &CountersignArgs) -> Result<ExitCode, CliError> {
     let tsa = crate::tsp_cmd::http_timestamper(&args.tsa)?;
     let done =
         qes_confirm::countersign(&uploaded, &check, signer.as_ref(), &tsa, chrono::Utc::now())
-            .map_err(confirm_error(&args.upload.uploaded))?;
+            .map_err(CliError::confirm(&args.upload.uploaded))?;
     std::fs::create_dir_all(&args.output).map_err(CliError::io(&args.output))?;
     let path = args.output.join(&done.file_name);
     files::write_atomic(&path, &done.pdf, &[&args.upload.uploaded])?;

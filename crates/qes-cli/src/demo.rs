@@ -207,7 +207,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     );
 
     // 5. The confirmation document, prefilled from the certificate.
-    let prefilled = qes_confirm::prefill(&holder_cert, now).map_err(confirm_err(&dir))?;
+    let prefilled = qes_confirm::prefill(&holder_cert, now).map_err(CliError::confirm(&dir))?;
     let prefilled_path = dir.join(&prefilled.file_name);
     write(&prefilled_path, &prefilled.pdf)?;
     println!(
@@ -260,7 +260,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let provider_cert = certificate(pki.legal_person())?;
     let countersigned =
         qes_confirm::countersign(&uploaded, &holder_check, &provider, timestamper, Utc::now())
-            .map_err(confirm_err(&uploaded_path))?;
+            .map_err(CliError::confirm(&uploaded_path))?;
     let final_path = dir.join(&countersigned.file_name);
     write(&final_path, &countersigned.pdf)?;
     println!(
@@ -431,13 +431,6 @@ fn indication(passed: bool) -> &'static str {
 
 fn pki_err(e: impl std::fmt::Display) -> CliError {
     CliError::TestPki(e.to_string())
-}
-
-fn confirm_err(path: &Path) -> impl Fn(qes_confirm::Error) -> CliError + '_ {
-    move |e| match e {
-        qes_confirm::Error::Pdf(source) => CliError::pdf(path)(source),
-        other => CliError::TestPki(other.to_string()),
-    }
 }
 
 fn signer_of(issued: &Issued) -> Result<SoftwareSigner, CliError> {

@@ -50,6 +50,15 @@ pub enum CliError {
         #[source]
         source: Box<qes_pades::Error>,
     },
+    /// Prefilling or countersigning a confirmation document failed.
+    #[error("{path}: {source}")]
+    Confirm {
+        /// The certificate or document concerned.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<qes_confirm::Error>,
+    },
     /// Talking to a TSA or reading its answer failed.
     #[error("{what}: {source}")]
     Tsp {
@@ -137,6 +146,14 @@ impl CliError {
     /// The mapper of a PDF error on `path`.
     pub fn pdf(path: &Path) -> impl Fn(qes_pades::Error) -> Self + '_ {
         move |source| Self::Pdf {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The mapper of a confirmation-document error on `path`.
+    pub fn confirm(path: &Path) -> impl Fn(qes_confirm::Error) -> Self + '_ {
+        move |source| Self::Confirm {
             path: path.to_path_buf(),
             source: Box::new(source),
         }
