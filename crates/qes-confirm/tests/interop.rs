@@ -134,17 +134,7 @@ fn a_pyhanko_signed_upload_is_accepted_countersigned_and_judged_valid() {
     let final_path = put(dir.path(), &done.file_name, &done.pdf);
 
     let root = put(dir.path(), "root.pem", pki().root().cert_pem());
-    let r = run(Command::new(&pyhanko)
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-        ])
-        .arg("--trust")
-        .arg(&root)
-        .arg("--trust-replace")
-        .arg(&final_path));
+    let r = qes_testkit::interop::pyhanko_validate(&pyhanko, &[&root], &[], &final_path);
     assert!(r.success, "pyhanko sign validate: {r:?}");
     assert_eq!(
         r.stdout.matches("The signature is judged VALID.").count(),

@@ -151,23 +151,12 @@ fn qpdf_check_is_clean() {
     assert!(!r.success, "{r:?}");
 }
 
-/// `pyhanko sign validate --pretty-print --trust root.pem` (revocation not checked: the
-/// test PKI publishes no CRLs/OCSP at its URLs).
-/// pyHanko refuses hybrid-reference files unless `--no-strict-syntax`.
+/// pyHanko's verdict with the test PKI's root as the only anchor; pyHanko refuses
+/// hybrid-reference files unless `--no-strict-syntax`.
 fn pyhanko_validate(pyhanko: &Path, dir: &Path, path: &Path, hybrid: bool) -> common::Run {
     let root = put(dir, "root.pem", pki().root().cert_pem());
-    run(Command::new(pyhanko)
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-        ])
-        .args(hybrid.then_some("--no-strict-syntax"))
-        .arg("--trust")
-        .arg(&root)
-        .arg("--trust-replace")
-        .arg(path))
+    let extra: &[&str] = if hybrid { &["--no-strict-syntax"] } else { &[] };
+    qes_testkit::interop::pyhanko_validate(pyhanko, &[&root], extra, path)
 }
 
 #[test]
@@ -407,19 +396,7 @@ fn b_t_with_a_real_tsa_passes_pdfsig_pyhanko_and_us() {
 
     let tsa_root = put(dir.path(), "tsa-root.pem", server.root_pem());
     let root = put(dir.path(), "root.pem", pki().root().cert_pem());
-    let r = run(Command::new(&pyhanko)
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-        ])
-        .arg("--trust")
-        .arg(&root)
-        .arg("--trust")
-        .arg(&tsa_root)
-        .arg("--trust-replace")
-        .arg(&file));
+    let r = qes_testkit::interop::pyhanko_validate(&pyhanko, &[&root, &tsa_root], &[], &file);
     assert!(r.success, "{r:?}");
     assert!(r.stdout.contains("The signature is judged VALID."), "{r:?}");
     assert!(
@@ -427,17 +404,7 @@ fn b_t_with_a_real_tsa_passes_pdfsig_pyhanko_and_us() {
         "{r:?}"
     );
     // Negative control: without the TSA's root, pyHanko does not trust the timestamp.
-    let r = run(Command::new(&pyhanko)
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-        ])
-        .arg("--trust")
-        .arg(&root)
-        .arg("--trust-replace")
-        .arg(&file));
+    let r = qes_testkit::interop::pyhanko_validate(&pyhanko, &[&root], &[], &file);
     assert!(
         !r.stdout.contains("The TSA certificate is trusted."),
         "{r:?}"

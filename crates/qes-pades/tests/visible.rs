@@ -363,17 +363,7 @@ fn pyhanko_judges_visible_signatures_valid() {
         ("twice.pdf", twice_visible(), 2),
     ] {
         let path = put(dir.path(), name, &pdf);
-        let r = run(Command::new(&pyhanko)
-            .args([
-                "sign",
-                "validate",
-                "--pretty-print",
-                "--no-revocation-check",
-            ])
-            .arg("--trust")
-            .arg(&root)
-            .arg("--trust-replace")
-            .arg(&path));
+        let r = qes_testkit::interop::pyhanko_validate(&pyhanko, &[&root], &[], &path);
         assert!(r.success, "{name}: {r:?}");
         assert_eq!(
             r.stdout.matches("The signature is judged VALID.").count(),

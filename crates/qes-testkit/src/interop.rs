@@ -201,3 +201,22 @@ pub fn run(cmd: &mut std::process::Command) -> ToolRun {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// `pyhanko sign validate --pretty-print --no-revocation-check [--trust T]... --trust-replace
+/// [extra]... <pdf>`: pyHanko's verdict on every signature of `pdf` with only `trust` as
+/// anchors (the test PKI publishes no revocation data at its URLs). Its stdout says "The
+/// signature is judged VALID." once per valid signature.
+pub fn pyhanko_validate(pyhanko: &Path, trust: &[&Path], extra: &[&str], pdf: &Path) -> ToolRun {
+    let mut cmd = std::process::Command::new(pyhanko);
+    cmd.args([
+        "sign",
+        "validate",
+        "--pretty-print",
+        "--no-revocation-check",
+    ]);
+    for anchor in trust {
+        cmd.arg("--trust").arg(anchor);
+    }
+    cmd.arg("--trust-replace").args(extra).arg(pdf);
+    run(&mut cmd)
+}
