@@ -16,20 +16,15 @@ use std::process::{Command, Output, Stdio};
 
 use qes_testkit::csc::{self, CscServer};
 
+mod common;
+use common::text;
+
 fn qes(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qes"))
         .args(args)
         .stdin(Stdio::null())
         .output()
         .expect("run qes")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn s(p: &Path) -> String {

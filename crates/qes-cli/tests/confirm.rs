@@ -4,29 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use qes_testkit::{TestPki, PKCS12_PASSWORD};
+use qes_testkit::TestPki;
 
-fn qes(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qes"))
-        .args(args)
-        .env("QES_KEY_PASSWORD", PKCS12_PASSWORD)
-        .output()
-        .expect("run qes")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn p(dir: &Path, name: &str) -> String {
-    dir.join(name).to_string_lossy().into_owned()
-}
+mod common;
+use common::{p, qes, text};
 
 #[test]
 fn prefill_sign_check_countersign_check() {

@@ -3,26 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use chrono::Duration;
 use qes_testkit::TestPki;
 
-fn qes(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qes"))
-        .args(args)
-        .env("QES_KEY_PASSWORD", qes_testkit::PKCS12_PASSWORD)
-        .output()
-        .expect("run qes")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{qes, text};
 
 fn cnp(first12: &str) -> String {
     let d: [u8; 12] = first12

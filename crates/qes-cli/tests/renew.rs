@@ -11,21 +11,8 @@ use qes_renewal::CertificationRequest;
 use qes_testkit::softhsm::{SoftHsm, TestToken, USER_PIN};
 use qes_testkit::{EndEntity, KeyAlgorithm, TestPki};
 
-fn qes(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qes"))
-        .args(args)
-        .env("QES_KEY_PASSWORD", qes_testkit::PKCS12_PASSWORD)
-        .output()
-        .expect("run qes")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{qes, text};
 
 #[test]
 fn plan_text_and_json_at_the_boundaries() {

@@ -7,30 +7,10 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use qes_testkit::TestPki;
 
-fn qes(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qes"))
-        .args(args)
-        .env("QES_KEY_PASSWORD", qes_testkit::PKCS12_PASSWORD)
-        .output()
-        .expect("run qes")
-}
-
-fn p(dir: &Path, name: &str) -> String {
-    dir.join(name).to_string_lossy().into_owned()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{p, qes, text};
 
 fn minimal_pdf() -> Vec<u8> {
     qes_testkit::pdf::one_page("Contract", 0)
