@@ -52,6 +52,24 @@ pub fn with_extension_added(path: &Path, ext: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Open `path` for random access (a PDF, read in windows and chunks, never whole), with
+/// its length.
+pub fn open_random_access(path: &Path) -> Result<(std::fs::File, u64), CliError> {
+    let file = std::fs::File::open(path).map_err(CliError::io(path))?;
+    let len = file.metadata().map_err(CliError::io(path))?.len();
+    Ok((file, len))
+}
+
+/// The first `n` bytes of `path` (fewer for a shorter file).
+pub fn head(path: &Path, n: u64) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(n).read_to_end(&mut out))
+        .map_err(CliError::io(path))?;
+    Ok(out)
+}
+
 /// Open `path` for one streaming pass.
 pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, CliError> {
     std::fs::File::open(path)

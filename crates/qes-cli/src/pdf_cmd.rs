@@ -122,15 +122,15 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
         .file
         .as_deref()
         .ok_or_else(|| CliError::Usage("give the PDF to sign, or --batch DIR".into()))?;
-    let input = files::read(file)?;
+    let (input, input_len) = files::open_random_access(file)?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(file, "signed"));
-    // The signed file streams into the output: the input plus the update, never both in
-    // memory.
+    // The input is read in windows and chunks and the signed file streams into the output:
+    // neither is ever held whole in memory.
     files::write_atomic_with(&output, &[file], |out| {
-        builder.sign_to(&input, out).map_err(|e| {
+        builder.sign_reader_to(input, out).map_err(|e| {
             crate::visible_args::usage_error(&e).unwrap_or_else(|| CliError::pdf(file)(e))
         })
     })?;
@@ -147,23 +147,24 @@ pub fn sign(args: &SignPdfArgs) -> Result<ExitCode, CliError> {
             Some((page, _)) => format!(", visible on page {page}"),
             None => String::new(),
         },
-        written.saturating_sub(u64::try_from(input.len()).unwrap_or(u64::MAX))
+        written.saturating_sub(input_len)
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Run `qes timestamp pdf`.
 pub fn timestamp(args: &TimestampPdfArgs) -> Result<ExitCode, CliError> {
-    let input = files::read(&args.file)?;
+    let (input, _) = files::open_random_access(&args.file)?;
     let tsa = crate::tsp_cmd::http_timestamper(&args.tsa)?;
-    let stamped = DocumentTimestamper::new(&tsa)
-        .timestamp(&input)
-        .map_err(CliError::pdf(&args.file))?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.file, "timestamped"));
-    files::write_atomic(&output, &stamped, &[&args.file])?;
+    files::write_atomic_with(&output, &[&args.file], |out| {
+        DocumentTimestamper::new(&tsa)
+            .timestamp_reader_to(input, out)
+            .map_err(CliError::pdf(&args.file))
+    })?;
     println!(
         "document timestamp by {} added: {} → {}",
         args.tsa,
@@ -180,14 +181,11 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// `qes verify` of a PDF: every signature and document timestamp; exit 0 when all pass.
-pub fn verify(
-    path: &Path,
-    pdf: &[u8],
-    cms: Verifier<'_>,
-    json: bool,
-) -> Result<ExitCode, CliError> {
+/// The file is read in windows and chunks, never whole.
+pub fn verify(path: &Path, cms: Verifier<'_>, json: bool) -> Result<ExitCode, CliError> {
+    let (file, _) = files::open_random_access(path)?;
     let report = PadesVerifier::new(cms)
-        .verify(pdf)
+        .verify_reader(file)
         .map_err(CliError::pdf(path))?;
     crate::verdict::print(&report, json, render, report.all_passed())
 }

@@ -72,8 +72,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         .with_intermediates(intermediates)
         .with_crls(crls)
         .with_revocation(revocation);
-    let signature = files::read(&args.file)?;
-    if crate::pdf_cmd::is_pdf(&signature) {
+    if crate::pdf_cmd::is_pdf(&files::head(&args.file, 1024 + 5)?) {
         if args.content.is_some() {
             return Err(CliError::Usage(
                 "--content is for detached .p7s files; a PDF signs itself".into(),
@@ -84,8 +83,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, CliError> {
                 "--require-level is for .p7s files; a PDF reports its PAdES level".into(),
             ));
         }
-        return crate::pdf_cmd::verify(&args.file, &signature, verifier, args.json);
+        return crate::pdf_cmd::verify(&args.file, verifier, args.json);
     }
+    let signature = files::read(&args.file)?;
     let verifier = verifier.with_minimum_level(minimum_level);
     let cms_err = CliError::cms(&args.file);
     let report = match &args.content {

@@ -175,7 +175,7 @@ pub fn modifications_since(pdf: &[u8], base_len: usize) -> Result<Modifications>
 /// # Errors
 /// A reader error on either version of a changed object, or a reachability index that
 /// exceeds its limits.
-pub(crate) fn analyse(doc: &Document<'_>, signed: &Document<'_>) -> Result<Modifications> {
+pub(crate) fn analyse<'a>(doc: &Document<'a>, signed: &Document<'a>) -> Result<Modifications> {
     // The newest revision must build on the signed one (§7.5.6): a /Prev chain that does
     // not lead through the signed revision's cross-reference section replaces the signed
     // document instead of updating it.
@@ -948,7 +948,9 @@ fn same(old: &Object, new: &Object, doc: &Document<'_>, signed: &Document<'_>) -
     match (old, new) {
         (Object::Stream(a), Object::Stream(b)) => {
             a.dict == b.dict
-                && signed.bytes().get(a.data.clone()) == doc.bytes().get(b.data.clone())
+                && signed
+                    .source()
+                    .same_bytes(a.data.clone(), doc.source(), b.data.clone())
         }
         _ => old == new,
     }

@@ -11,6 +11,7 @@ use crate::pdf::write::text_string;
 use crate::pdf::{Dict, Document, ObjRef, Object};
 use crate::{Error, Result};
 use qes_signer::DigestAlgorithm;
+use std::io::Write;
 
 /// Width of the `/ByteRange` array's contents, filled after layout (four numbers of up to
 /// 20 digits and their separators fit).
@@ -55,34 +56,33 @@ enum Field {
     New(String),
 }
 
-/// The incremental update that embeds in `input` the value `contents` makes from the
+/// The incremental update that embeds in `doc` the value `contents` makes from the
 /// ByteRange digest.
 ///
 /// # Errors
 /// [`Error::Encrypted`], [`Error::NoChangesAllowed`], [`Error::AlreadySigned`], a reader
 /// error, [`Error::FieldExists`], the producer's error, or [`Error::ContentsTooSmall`].
 pub(crate) fn embed(
-    input: &[u8],
+    doc: &Document<'_>,
     embedding: &Embedding<'_>,
     contents: &dyn Fn(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let doc = Document::open(input)?;
     if doc.is_encrypted() {
         return Err(Error::Encrypted);
     }
     let (catalog_ref, mut catalog) = doc.catalog()?;
-    let certified = docmdp::document_level(&doc, &catalog)?;
+    let certified = docmdp::document_level(doc, &catalog)?;
     if certified == Some(DocMdpLevel(1)) && !embedding.document_timestamp {
         return Err(Error::NoChangesAllowed);
     }
     // A certification signature is the document's first signature (ISO 32000-2
     // §12.8.2.2.1).
     if embedding.certify
-        && (certified.is_some() || !crate::verify::signature_fields(&doc)?.is_empty())
+        && (certified.is_some() || !crate::verify::signature_fields(doc)?.is_empty())
     {
         return Err(Error::AlreadySigned);
     }
-    let mut update = Update::new(&doc);
+    let mut update = Update::new(doc);
     let sig_ref = update.allocate()?;
 
     // The interactive form (§12.7.3): /SigFlags 3 (§12.7.3 Table 225: SignaturesExist |
@@ -106,7 +106,7 @@ pub(crate) fn embed(
     let reserved_hex = embedding.reserved.saturating_mul(2);
     let (sig_body, contents_at, range_at) = placeholder(&embedding.dict_head, reserved_hex);
     let sig_index = update.put_raw(sig_ref, sig_body);
-    match choose_field(&doc, &fields, embedding.field_name)? {
+    match choose_field(doc, &fields, embedding.field_name)? {
         Field::Empty(field_ref, mut field) => {
             // An existing, unsigned signature field gets the value (§12.7.5.5).
             field.set("V", Object::Ref(sig_ref));
@@ -116,7 +116,7 @@ pub(crate) fn embed(
                         "an existing field has its own widget: a page and rectangle are for new fields",
                     ));
                 }
-                draw_into_existing(&doc, &mut update, field_ref, &mut field, visible)?;
+                draw_into_existing(doc, &mut update, field_ref, &mut field, visible)?;
             }
             update.put(field_ref, &Object::Dict(field));
         }
@@ -216,7 +216,7 @@ pub(crate) fn embed(
     }
     let written = update.finish()?;
     let mut update = written.update;
-    let base = input.len();
+    let base = doc.len();
     let sig_body_at = *written.bodies.get(sig_index).ok_or(Error::Overflow)?;
 
     // /ByteRange: everything but the /Contents string, angle brackets included. `start`
@@ -240,10 +240,13 @@ pub(crate) fn embed(
         *b = ranges.as_bytes().get(i).copied().unwrap_or(b' ');
     }
 
-    // One pass over the two ranges: the input and the update up to /Contents, then
-    // the rest of the update.
+    // One pass over the two ranges: the input (in chunks when read from a file) and the
+    // update up to /Contents, then the rest of the update.
     let mut hasher = embedding.algorithm.hasher();
-    hasher.update(input);
+    doc.source().for_each_chunk(0..base, |chunk| {
+        hasher.update(chunk);
+        Ok(())
+    })?;
     hasher.update(update.get(..start).ok_or(Error::Overflow)?);
     hasher.update(update.get(end..).ok_or(Error::Overflow)?);
     let cms = contents(&hasher.finish())?;
@@ -262,6 +265,19 @@ pub(crate) fn embed(
         pair.copy_from_slice(digits.as_bytes());
     }
     Ok(update)
+}
+
+/// Write the signed file: `doc`'s bytes (copied in chunks when read from a file), then
+/// `update`.
+///
+/// # Errors
+/// [`Error::Io`] when writing fails, [`Error::Read`] when reading does.
+pub(crate) fn write_signed(doc: &Document<'_>, update: &[u8], out: &mut dyn Write) -> Result<()> {
+    doc.source().for_each_chunk(0..doc.len(), |chunk| {
+        out.write_all(chunk).map_err(Error::Io)
+    })?;
+    out.write_all(update).map_err(Error::Io)?;
+    out.flush().map_err(Error::Io)
 }
 
 /// Draw `visible` into the widget of the existing empty field `field`: the field itself

@@ -123,6 +123,9 @@ pub enum Error {
     /// Writing the output failed.
     #[error("writing the signed PDF: {0}")]
     Io(#[source] std::io::Error),
+    /// Reading the input failed (a document opened from a reader).
+    #[error("reading the PDF: {0}")]
+    Read(#[source] std::io::Error),
     /// The timestamper failed (a document timestamp).
     #[error("timestamping failed: {0}")]
     Timestamp(#[source] qes_signer::BackendError),

@@ -4,15 +4,17 @@
 //! placeholders and the incremental update are `embed`'s.
 
 use crate::appearance::{Appearance, AppearanceDetails, Rect};
-use crate::embed::{embed, Embedding, Visible};
+use crate::embed::{embed, write_signed, Embedding, Visible};
 use crate::pdf::write::{text_string, write_object, write_string};
-use crate::pdf::Object;
+use crate::pdf::{Document, Object};
 use crate::DocMdpLevel;
-use crate::{Error, Result};
+#[cfg(doc)]
+use crate::Error;
+use crate::Result;
 use chrono::{DateTime, Utc};
 use qes_cms::{CadesBuilder, Timestamper};
 use qes_signer::Signer;
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 
 /// Bytes reserved in `/Contents` beyond the certificates: signed attributes, the signature
 /// value (up to RSA-8192) and CMS structure.
@@ -230,10 +232,24 @@ impl<'s> PadesSigner<'s> {
     /// # Errors
     /// As [`PadesSigner::sign_update`], or [`Error::Io`] when writing fails.
     pub fn sign_to(&self, input: &[u8], out: &mut dyn Write) -> Result<()> {
-        let update = self.sign_update(input)?;
-        out.write_all(input).map_err(Error::Io)?;
-        out.write_all(&update).map_err(Error::Io)?;
-        out.flush().map_err(Error::Io)
+        let doc = Document::open(input)?;
+        write_signed(&doc, &self.update_for(&doc)?, out)
+    }
+
+    /// Sign the PDF `input` gives (a file) and write the signed PDF to `out`, reading the
+    /// input in windows and chunks: neither the input nor the output is ever held whole
+    /// (the peak memory does not grow with the file). The input is read twice — once to
+    /// digest it, once to copy it — and must not change in between.
+    ///
+    /// # Errors
+    /// As [`PadesSigner::sign_to`], or [`Error::Read`] when reading fails.
+    pub fn sign_reader_to(
+        &self,
+        input: impl Read + Seek + 'static,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let doc = Document::from_reader(input)?;
+        write_signed(&doc, &self.update_for(&doc)?, out)
     }
 
     /// The incremental update that signs `input`: the bytes to append to it.
@@ -249,6 +265,11 @@ impl<'s> PadesSigner<'s> {
     /// [`Error::ContentsTooSmall`] when the signature does not fit the reserved space
     /// (never a truncated file).
     pub fn sign_update(&self, input: &[u8]) -> Result<Vec<u8>> {
+        self.update_for(&Document::open(input)?)
+    }
+
+    /// The incremental update that signs `doc`.
+    fn update_for(&self, doc: &Document<'_>) -> Result<Vec<u8>> {
         let mut builder = CadesBuilder::new(self.signer);
         if let Some(tsa) = self.timestamper {
             builder = builder.timestamper(tsa);
@@ -277,7 +298,7 @@ impl<'s> PadesSigner<'s> {
             certify: self.certification.is_some(),
             document_timestamp: false,
         };
-        embed(input, &embedding, &|digest| {
+        embed(doc, &embedding, &|digest| {
             Ok(builder.sign_detached_digest(digest)?)
         })
     }

@@ -2,10 +2,11 @@
 //! over the ByteRange in a `/Type /DocTimeStamp` signature dictionary with `/SubFilter
 //! /ETSI.RFC3161`, appended as an incremental update like a signature.
 
-use crate::embed::{embed, Embedding};
+use crate::embed::{embed, write_signed, Embedding};
+use crate::pdf::Document;
 use crate::{Error, Result};
 use qes_cms::Timestamper;
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 
 /// Bytes reserved in `/Contents` for a document timestamp token.
 pub const DOCUMENT_TIMESTAMP_RESERVE: usize = 16 * 1024;
@@ -71,10 +72,22 @@ impl<'t> DocumentTimestamper<'t> {
     /// # Errors
     /// As [`DocumentTimestamper::timestamp_update`], or [`Error::Io`].
     pub fn timestamp_to(&self, input: &[u8], out: &mut dyn Write) -> Result<()> {
-        let update = self.timestamp_update(input)?;
-        out.write_all(input).map_err(Error::Io)?;
-        out.write_all(&update).map_err(Error::Io)?;
-        out.flush().map_err(Error::Io)
+        let doc = Document::open(input)?;
+        write_signed(&doc, &self.update_for(&doc)?, out)
+    }
+
+    /// Timestamp the PDF `input` gives (a file) and write the result to `out`, reading the
+    /// input in windows and chunks, never whole (as [`crate::PadesSigner::sign_reader_to`]).
+    ///
+    /// # Errors
+    /// As [`DocumentTimestamper::timestamp_to`], or [`Error::Read`] when reading fails.
+    pub fn timestamp_reader_to(
+        &self,
+        input: impl Read + Seek + 'static,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let doc = Document::from_reader(input)?;
+        write_signed(&doc, &self.update_for(&doc)?, out)
     }
 
     /// The incremental update that timestamps `input`.
@@ -83,6 +96,11 @@ impl<'t> DocumentTimestamper<'t> {
     /// As [`crate::PadesSigner::sign_update`]; [`Error::Timestamp`] when the timestamper
     /// fails.
     pub fn timestamp_update(&self, input: &[u8]) -> Result<Vec<u8>> {
+        self.update_for(&Document::open(input)?)
+    }
+
+    /// The incremental update that timestamps `doc`.
+    fn update_for(&self, doc: &Document<'_>) -> Result<Vec<u8>> {
         let embedding = Embedding {
             field_name: self.field_name.as_deref(),
             dict_head: b"<</Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161"
@@ -94,7 +112,7 @@ impl<'t> DocumentTimestamper<'t> {
             visible: None,
         };
         let algorithm = embedding.algorithm;
-        embed(input, &embedding, &|digest| {
+        embed(doc, &embedding, &|digest| {
             self.timestamper
                 .timestamp(algorithm, digest)
                 .map_err(Error::Timestamp)

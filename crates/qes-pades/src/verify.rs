@@ -5,7 +5,7 @@
 
 use crate::diff::{self, Modifications};
 use crate::docmdp;
-use crate::pdf::{find, parse_date, startxref_before, Dict, Document, ObjRef, Object, PdfString};
+use crate::pdf::{parse_date, startxref_before, Dict, Document, ObjRef, Object, PdfString, Source};
 use crate::report::{
     ByteRangeProblem, CertificationProblem, Coverage, DictionaryConflict, PadesLevel, PdfReport,
     SignatureKind, SignatureReport,
@@ -14,7 +14,7 @@ use crate::{Error, Result};
 use qes_cms::{Content, Indication, Step, SubIndication, Verifier};
 use qes_signer::DigestAlgorithm;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
+use std::ops::Range;
 
 /// `/SubFilter` values verified as CMS detached over the ByteRange.
 const CADES_DETACHED: &[u8] = b"ETSI.CAdES.detached";
@@ -57,15 +57,35 @@ impl<'a> PadesVerifier<'a> {
     /// [`MAX_SIGNATURE_FIELDS`] form fields). Every verdict on a signature —
     /// ByteRange, coverage, digest, signature value, certificate — is in the report.
     pub fn verify(&self, pdf: &[u8]) -> Result<PdfReport> {
-        let doc = Document::open(pdf)?;
+        self.verify_document(&Document::open(pdf)?)
+    }
+
+    /// Verify every signature of the PDF `reader` gives (a file), reading only what the
+    /// verification needs: the cross-reference data, the objects of the form and the
+    /// signatures, and each signed range once, in chunks — never the whole file at once.
+    ///
+    /// # Errors
+    /// As [`PadesVerifier::verify`], or [`Error::Read`] when reading fails.
+    pub fn verify_reader(
+        &self,
+        reader: impl std::io::Read + std::io::Seek + 'static,
+    ) -> Result<PdfReport> {
+        self.verify_document(&Document::from_reader(reader)?)
+    }
+
+    /// Verify every signature of `doc` (opened from memory or a reader).
+    ///
+    /// # Errors
+    /// As [`PadesVerifier::verify`].
+    pub fn verify_document(&self, doc: &Document<'_>) -> Result<PdfReport> {
         if doc.is_encrypted() {
             return Err(Error::Encrypted);
         }
-        let revision_ends = revision_ends(&doc);
+        let revision_ends = revision_ends(doc);
         // Every revision's form is searched, so that a later revision cannot hide a
         // signature by dropping its field (the signature is then judged with the changes
         // after it).
-        let mut found = signature_fields(&doc)?;
+        let mut found = signature_fields(doc)?;
         for section in doc.sections().iter().skip(1) {
             if let Ok(older) = doc.revision(section.offset) {
                 found.extend(signature_fields(&older).unwrap_or_default());
@@ -85,9 +105,7 @@ impl<'a> PadesVerifier<'a> {
                 };
                 seen.insert(key)
             })
-            .map(|(field, sig_ref, sig)| {
-                self.verify_one(&doc, &revision_ends, field, sig_ref, &sig)
-            })
+            .map(|(field, sig_ref, sig)| self.verify_one(doc, &revision_ends, field, sig_ref, &sig))
             .collect();
         Ok(PdfReport { signatures })
     }
@@ -100,7 +118,7 @@ impl<'a> PadesVerifier<'a> {
         sig_ref: Option<ObjRef>,
         sig: &Dict,
     ) -> SignatureReport {
-        let pdf = doc.bytes();
+        let pdf = doc.source();
         let sub_filter = sig.get_name("SubFilter").map(<[u8]>::to_vec);
         let claimed_time = match sig.get("M") {
             Some(Object::String(s)) => Some(s.to_text()),
@@ -209,17 +227,16 @@ impl<'a> PadesVerifier<'a> {
             return report;
         };
         let cms = der_prefix(&contents.bytes);
-        let (Some(first), Some(second)) =
-            (pdf.get(..first_len), pdf.get(second_start..covered_end))
-        else {
+        if covered_end > pdf.len() {
             report.problem = Some("ranges outside the file".into());
             return report;
-        };
+        }
+        let signed = [0..first_len, second_start..covered_end];
         if kind == SignatureKind::DocumentTimestamp {
-            self.verify_document_timestamp(&mut report, cms, first, second);
+            self.verify_document_timestamp(&mut report, cms, pdf, signed);
             return report;
         }
-        let mut reader = first.chain(second);
+        let mut reader = pdf.reader(signed);
         let cms_report = match self.cms.verify(cms, Content::DetachedReader(&mut reader)) {
             Ok(r) => r,
             Err(e) => {
@@ -301,8 +318,8 @@ impl<'a> PadesVerifier<'a> {
         &self,
         report: &mut SignatureReport,
         token: &[u8],
-        first: &[u8],
-        second: &[u8],
+        pdf: &Source<'_>,
+        signed: [Range<usize>; 2],
     ) {
         let algorithm = qes_cms::token_tst_info(token)
             .ok()
@@ -317,8 +334,16 @@ impl<'a> PadesVerifier<'a> {
             return;
         };
         let mut hasher = algorithm.hasher();
-        hasher.update(first);
-        hasher.update(second);
+        for range in signed {
+            let hashed = pdf.for_each_chunk(range, |chunk| {
+                hasher.update(chunk);
+                Ok(())
+            });
+            if let Err(e) = hashed {
+                report.problem = Some(format!("the signed ranges cannot be read: {e}"));
+                return;
+            }
+        }
         let ts = self
             .cms
             .verify_timestamp_token_digest(token, algorithm, &hasher.finish());
@@ -440,19 +465,19 @@ fn der_prefix(bytes: &[u8]) -> &[u8] {
 /// cross-reference section, with or without its end-of-line. Only the bytes from each
 /// section to the next are searched, so the cost does not grow with the file.
 fn revision_ends(doc: &Document<'_>) -> BTreeMap<usize, usize> {
-    let pdf = doc.bytes();
+    let pdf = doc.source();
     let mut starts: Vec<usize> = doc.sections().iter().map(|s| s.offset).collect();
     starts.sort_unstable();
     starts.dedup();
     let mut ends = BTreeMap::new();
     for (i, &start) in starts.iter().enumerate() {
         let stop = starts.get(i + 1).copied().unwrap_or(pdf.len());
-        let Some(at) = pdf.get(start..stop).and_then(|w| find(w, b"%%EOF")) else {
+        let Some(at) = pdf.find(start..stop, b"%%EOF") else {
             continue;
         };
-        let end = start + at + 5;
+        let end = at + 5;
         ends.insert(end, start);
-        match (pdf.get(end), pdf.get(end + 1)) {
+        match (pdf.byte(end), pdf.byte(end + 1)) {
             (Some(b'\r'), Some(b'\n')) => {
                 ends.insert(end + 2, start);
             }

@@ -1,9 +1,11 @@
 //! A PDF document opened for reading (ISO 32000-2 §7.5 file structure, §7.7.2 catalog):
 //! the cross-reference index of every revision, and objects resolved on demand — from the
-//! file or from object streams (§7.5.7) — never the whole file parsed at once.
+//! file or from object streams (§7.5.7) — never the whole file parsed at once. The file is a
+//! slice in memory or any `Read + Seek`, read in windows (`source`).
 
 use super::object::{Dict, ObjRef, Object};
 use super::parse::Parser;
+use super::source::Source;
 use super::xref::{self, XrefEntry, XrefSection};
 use super::{filter, Limits};
 use crate::{Error, Result};
@@ -20,9 +22,11 @@ struct ObjectStream {
 /// A PDF file opened for reading: bytes, cross-reference index and trailer.
 ///
 /// Objects are parsed when asked for ([`Document::get`]); decoded object streams are cached,
-/// their total size bounded by [`Limits::max_decoded_len`] times four.
+/// their total size bounded by [`Limits::max_decoded_len`] times four. A document opened
+/// from a reader ([`Document::from_reader`]) reads only what it parses: the end of the file,
+/// the cross-reference sections and the objects asked for.
 pub struct Document<'a> {
-    bytes: &'a [u8],
+    source: Source<'a>,
     limits: Limits,
     startxref: usize,
     sections: Vec<XrefSection>,
@@ -34,7 +38,8 @@ pub struct Document<'a> {
 impl std::fmt::Debug for Document<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Document")
-            .field("len", &self.bytes.len())
+            .field("len", &self.source.len())
+            .field("in_memory", &self.source.as_slice().is_some())
             .field("startxref", &self.startxref)
             .field("sections", &self.sections.len())
             .field("objects", &self.entries.len())
@@ -57,8 +62,35 @@ impl<'a> Document<'a> {
     /// [`Error::NoStartXref`], [`Error::Xref`], [`Error::Syntax`], [`Error::Limit`] or
     /// [`Error::Filter`] for a file whose cross-reference data cannot be read.
     pub fn open_with_limits(bytes: &'a [u8], limits: Limits) -> Result<Self> {
-        let declared = xref::find_startxref(bytes)?;
-        Self::at_section(bytes, declared, limits)
+        Self::open_source(Source::Memory(bytes), limits)
+    }
+
+    /// Open a PDF from `reader` (a file) with the default [`Limits`], without reading it
+    /// whole.
+    ///
+    /// # Errors
+    /// As [`Document::from_reader_with_limits`].
+    pub fn from_reader(reader: impl std::io::Read + std::io::Seek + 'static) -> Result<Self> {
+        Self::from_reader_with_limits(reader, Limits::default())
+    }
+
+    /// Open a PDF from `reader`: its length from seeking to the end, then `startxref` and
+    /// every cross-reference section, each read in windows ([`Limits::read_window`]).
+    ///
+    /// # Errors
+    /// As [`Document::open_with_limits`], [`Error::Read`] when reading fails, or
+    /// [`Error::Limit`] for a cross-reference table above [`Limits::max_object_len`].
+    pub fn from_reader_with_limits(
+        reader: impl std::io::Read + std::io::Seek + 'static,
+        limits: Limits,
+    ) -> Result<Self> {
+        Self::open_source(Source::from_reader(reader)?, limits)
+    }
+
+    fn open_source(source: Source<'a>, limits: Limits) -> Result<Self> {
+        let len = source.len();
+        let declared = xref::startxref_before(&source, len).ok_or(Error::NoStartXref)?;
+        Self::at_section(source, declared, limits)
     }
 
     /// The document as of an earlier revision: the one whose newest cross-reference section
@@ -67,11 +99,11 @@ impl<'a> Document<'a> {
     /// # Errors
     /// As [`Document::open_with_limits`].
     pub fn revision(&self, offset: usize) -> Result<Document<'a>> {
-        Self::at_section(self.bytes, offset, self.limits.clone())
+        Self::at_section(self.source.clone(), offset, self.limits.clone())
     }
 
-    fn at_section(bytes: &'a [u8], declared: usize, limits: Limits) -> Result<Self> {
-        let sections = xref::read_chain(bytes, declared, &limits)?;
+    fn at_section(source: Source<'a>, declared: usize, limits: Limits) -> Result<Self> {
+        let sections = xref::read_chain(&source, declared, &limits)?;
         let startxref = sections.first().map_or(declared, |s| s.offset);
         let entries = xref::merge(&sections);
         if entries.len() > limits.max_objects {
@@ -81,7 +113,7 @@ impl<'a> Document<'a> {
             });
         }
         Ok(Self {
-            bytes,
+            source,
             limits,
             startxref,
             sections,
@@ -91,9 +123,24 @@ impl<'a> Document<'a> {
         })
     }
 
-    /// The file.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
+    /// The file, when it was opened from memory ([`Document::open`]); `None` for a reader.
+    pub fn bytes(&self) -> Option<&'a [u8]> {
+        self.source.as_slice()
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> usize {
+        self.source.len()
+    }
+
+    /// Whether the file is empty (it never is for an opened document).
+    pub fn is_empty(&self) -> bool {
+        self.source.len() == 0
+    }
+
+    /// Where the bytes come from.
+    pub(crate) fn source(&self) -> &Source<'a> {
+        &self.source
     }
 
     /// The limits in force.
@@ -182,8 +229,10 @@ impl<'a> Document<'a> {
                 _ => None,
             }
         };
-        let mut p = Parser::new(self.bytes, offset, &self.limits);
-        let (id, object) = p.indirect(&lookup).map_err(|_| Error::Object {
+        let parsed = self
+            .source
+            .parse_at(offset, &self.limits, |p| p.indirect(&lookup));
+        let (id, object) = parsed.map_err(|_| Error::Object {
             num: r.num,
             gen: r.gen,
             reason: "not parseable at its cross-reference offset",
@@ -238,11 +287,8 @@ impl<'a> Document<'a> {
         if !stream.dict.is_type("ObjStm") {
             return Err(bad("object stream is not /Type /ObjStm"));
         }
-        let raw = self
-            .bytes
-            .get(stream.data.clone())
-            .ok_or(Error::OutOfBounds(stream.data.clone()))?;
-        let data = filter::decode(&stream.dict, raw, self.limits.max_decoded_len)?;
+        let raw = self.source.read(stream.data.clone())?;
+        let data = filter::decode(&stream.dict, &raw, self.limits.max_decoded_len)?;
         let budget = self.limits.max_decoded_len.saturating_mul(4);
         let total = self.decoded.get().saturating_add(data.len());
         if total > budget {

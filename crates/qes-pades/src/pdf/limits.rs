@@ -25,6 +25,13 @@ pub struct Limits {
     pub max_objstm_objects: usize,
     /// Most indirect references followed while resolving one value.
     pub max_ref_chain: usize,
+    /// Bytes first read at an object's offset from a `Read + Seek` source (a cross-reference
+    /// table, an object without its stream data); an object that does not fit is read again
+    /// with four times the window.
+    pub read_window: usize,
+    /// Largest object (stream data excluded: it is never read whole) or cross-reference
+    /// table read from a `Read + Seek` source, in bytes.
+    pub max_object_len: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +45,8 @@ impl Default for Limits {
             max_decoded_len: 256 << 20,
             max_objstm_objects: 1 << 20,
             max_ref_chain: 32,
+            read_window: 16 << 10,
+            max_object_len: 192 << 20,
         }
     }
 }

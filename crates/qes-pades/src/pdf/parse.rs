@@ -35,12 +35,36 @@ fn hex_value(b: u8) -> Option<u8> {
 /// Looks up the `/Length` of a stream given by an indirect reference.
 pub(crate) type LengthResolver<'r> = &'r dyn Fn(ObjRef) -> Option<i64>;
 
+/// What a parser over a window of the file asks the file itself: whether a stream's data is
+/// followed by `endstream` (or where `endstream` is), when that lies past the window.
+pub(crate) trait Outside {
+    /// Whether `keyword` follows (after white space) at `offset`.
+    fn keyword_at(&self, offset: usize, keyword: &[u8], limits: &Limits) -> bool;
+    /// The first position of `needle` at or after `offset`.
+    fn find_from(&self, offset: usize, needle: &[u8]) -> Option<usize>;
+    /// The byte at `offset`.
+    fn byte_at(&self, offset: usize) -> Option<u8>;
+}
+
 /// A cursor over PDF bytes.
+///
+/// Positions are offsets in the file (or in decoded data, for a detached parser). The bytes
+/// may be only a window of the file, `buf` starting at `base`: a parser that reaches the
+/// window's end before the file's records it ([`Parser::ran_out`]), and its caller retries
+/// on a larger window.
 pub(crate) struct Parser<'a> {
     buf: &'a [u8],
+    /// The file offset of `buf[0]`.
+    base: usize,
     pos: usize,
     /// Whether `buf` is the file itself (string spans are then file offsets).
     in_file: bool,
+    /// Whether `buf` reaches the end of the file (or of the decoded data).
+    complete: bool,
+    /// Set when a look at or past the end of an incomplete window was needed.
+    ran_out: std::cell::Cell<bool>,
+    /// The rest of the file, for a window.
+    outside: Option<&'a dyn Outside>,
     limits: &'a Limits,
 }
 
@@ -49,8 +73,33 @@ impl<'a> Parser<'a> {
     pub fn new(buf: &'a [u8], pos: usize, limits: &'a Limits) -> Self {
         Self {
             buf,
+            base: 0,
             pos,
             in_file: true,
+            complete: true,
+            ran_out: std::cell::Cell::new(false),
+            outside: None,
+            limits,
+        }
+    }
+
+    /// A parser over `window`, the bytes of the file from `base` on (to its end when
+    /// `complete`), at `base`; `outside` answers for what lies past the window.
+    pub fn window(
+        window: &'a [u8],
+        base: usize,
+        complete: bool,
+        limits: &'a Limits,
+        outside: &'a dyn Outside,
+    ) -> Self {
+        Self {
+            buf: window,
+            base,
+            pos: base,
+            in_file: true,
+            complete,
+            ran_out: std::cell::Cell::new(false),
+            outside: Some(outside),
             limits,
         }
     }
@@ -58,11 +107,35 @@ impl<'a> Parser<'a> {
     /// A parser over decoded bytes that are not the file (an object stream).
     pub fn detached(buf: &'a [u8], limits: &'a Limits) -> Self {
         Self {
-            buf,
-            pos: 0,
             in_file: false,
-            limits,
+            pos: 0,
+            ..Self::new(buf, 0, limits)
         }
+    }
+
+    /// Whether the parse looked at the end of an incomplete window: its result is then not
+    /// to be trusted, and a larger window is needed.
+    pub fn ran_out(&self) -> bool {
+        self.ran_out.get()
+    }
+
+    /// The byte at file offset `at`; at or past an incomplete window's end, `None` and
+    /// [`Parser::ran_out`].
+    fn byte(&self, at: usize) -> Option<u8> {
+        let b = at
+            .checked_sub(self.base)
+            .and_then(|i| self.buf.get(i))
+            .copied();
+        if b.is_none() && !self.complete && at >= self.base {
+            self.ran_out.set(true);
+        }
+        b
+    }
+
+    /// The bytes of the file range `start..end`, when inside the window.
+    fn slice(&self, start: usize, end: usize) -> Option<&'a [u8]> {
+        self.buf
+            .get(start.checked_sub(self.base)?..end.checked_sub(self.base)?)
     }
 
     pub fn pos(&self) -> usize {
@@ -74,11 +147,11 @@ impl<'a> Parser<'a> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.buf.get(self.pos).copied()
+        self.byte(self.pos)
     }
 
     fn peek_at(&self, ahead: usize) -> Option<u8> {
-        self.buf.get(self.pos.checked_add(ahead)?).copied()
+        self.byte(self.pos.checked_add(ahead)?)
     }
 
     fn err(&self, reason: &'static str) -> Error {
@@ -113,7 +186,7 @@ impl<'a> Parser<'a> {
         while self.peek().is_some_and(is_regular) {
             self.pos += 1;
         }
-        self.buf.get(start..self.pos).unwrap_or_default()
+        self.slice(start, self.pos).unwrap_or_default()
     }
 
     /// Consume the keyword `kw` (after white space) or fail.
@@ -453,38 +526,66 @@ impl<'a> Parser<'a> {
             Some(Object::Ref(r)) => length(*r),
             _ => None,
         };
-        let data_end = declared
+        let declared_end = declared
             .and_then(|n| usize::try_from(n).ok())
-            .and_then(|n| data_start.checked_add(n))
-            .filter(|&end| {
-                let mut p = Parser::new(self.buf, end, self.limits);
-                p.eat_keyword(b"endstream")
-            });
-        let data_end = match data_end {
+            .and_then(|n| data_start.checked_add(n));
+        let data_end = match declared_end.filter(|&end| self.endstream_at(end)) {
             Some(end) => end,
             None => self.find_endstream(data_start)?,
         };
+        let stream = Object::Stream(Stream {
+            dict,
+            data: data_start..data_end,
+        });
+        if self.slice(data_end, data_end).is_none() && !self.complete {
+            // The data runs past the window: what follows it is not needed.
+            self.pos = data_end;
+            return Ok((id, stream));
+        }
         self.pos = data_end;
         let _ = self.eat_keyword(b"endstream");
         let _ = self.eat_keyword(b"endobj");
-        Ok((
-            id,
-            Object::Stream(Stream {
-                dict,
-                data: data_start..data_end,
-            }),
-        ))
+        Ok((id, stream))
+    }
+
+    /// Whether `endstream` follows (after white space) at `end`: read in the window, or
+    /// asked of the file when the window does not show enough of it.
+    fn endstream_at(&self, end: usize) -> bool {
+        let mut p = Parser {
+            pos: end,
+            ran_out: std::cell::Cell::new(false),
+            ..*self
+        };
+        let found = p.eat_keyword(b"endstream");
+        match (p.ran_out() || end < self.base, self.outside) {
+            (true, Some(outside)) => outside.keyword_at(end, b"endstream", self.limits),
+            _ => found,
+        }
     }
 
     /// Where the data ends when `/Length` is wrong: before the EOL preceding `endstream`.
     fn find_endstream(&self, from: usize) -> Result<usize> {
-        let hay = self.buf.get(from..).unwrap_or_default();
-        let at = find(hay, b"endstream").ok_or(Error::Syntax {
+        let in_window = self
+            .slice(from, self.base.saturating_add(self.buf.len()))
+            .and_then(|hay| find(hay, b"endstream"))
+            .map(|at| from + at);
+        let found = match (in_window, self.outside) {
+            (Some(at), _) => Some(at),
+            (None, Some(outside)) if !self.complete => outside.find_from(from, b"endstream"),
+            (None, _) => None,
+        };
+        let mut end = found.ok_or(Error::Syntax {
             offset: from,
             reason: "stream without endstream",
         })?;
-        let mut end = from + at;
-        let before = |i: usize| i.checked_sub(1).and_then(|j| self.buf.get(j)).copied();
+        let before = |i: usize| {
+            let j = i.checked_sub(1)?;
+            match (self.slice(j, i), self.outside) {
+                (Some(b), _) => b.first().copied(),
+                (None, Some(outside)) => outside.byte_at(j),
+                (None, None) => None,
+            }
+        };
         if end > from && before(end) == Some(b'\n') {
             end -= 1;
         }

@@ -90,15 +90,15 @@ impl<'d, 'a> Update<'d, 'a> {
 
     /// The objects and a cross-reference section, to append to the original bytes.
     pub fn finish(self) -> Result<Written> {
-        let original = self.doc.bytes();
-        let base = original.len();
+        let base = self.doc.len();
+        let last = base.checked_sub(1).and_then(|i| self.doc.source().byte(i));
         let mut out = Vec::with_capacity(
             self.objects
                 .iter()
                 .map(|(_, b)| b.len().saturating_add(64))
                 .fold(4096usize, usize::saturating_add),
         );
-        if !matches!(original.last(), Some(b'\n' | b'\r')) {
+        if !matches!(last, Some(b'\n' | b'\r')) {
             out.push(b'\n');
         }
         let at = |out: &Vec<u8>| base.checked_add(out.len()).ok_or(Error::Overflow);

@@ -4,7 +4,8 @@
 
 use super::filter;
 use super::object::{Dict, Object};
-use super::parse::{rfind, Parser};
+use super::parse::Parser;
+use super::source::Source;
 use super::Limits;
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,17 +65,19 @@ const STARTXREF_WINDOW: usize = 4096;
 /// # Errors
 /// [`Error::NoStartXref`] when there is no `startxref` followed by an offset.
 pub fn find_startxref(bytes: &[u8]) -> Result<usize> {
-    startxref_before(bytes, bytes.len()).ok_or(Error::NoStartXref)
+    startxref_before(&Source::Memory(bytes), bytes.len()).ok_or(Error::NoStartXref)
 }
 
 /// The offset the last `startxref` before `end` gives (the revision ending at `end`).
-pub(crate) fn startxref_before(bytes: &[u8], end: usize) -> Option<usize> {
+pub(crate) fn startxref_before(source: &Source<'_>, end: usize) -> Option<usize> {
     let from = end.saturating_sub(STARTXREF_WINDOW);
-    let tail = bytes.get(from..end)?;
-    let at = rfind(tail, b"startxref")?;
+    let at = source.rfind(from..end, b"startxref")?;
     let limits = Limits::default();
-    let mut p = Parser::new(bytes, from + at + b"startxref".len(), &limits);
-    p.unsigned().and_then(|v| usize::try_from(v).ok())
+    source
+        .parse_at(at + b"startxref".len(), &limits, |p| Ok(p.unsigned()))
+        .ok()
+        .flatten()
+        .and_then(|v| usize::try_from(v).ok())
 }
 
 /// Every section from the one at `start` back through `/Prev` (and `/XRefStm`), newest
@@ -82,7 +85,11 @@ pub(crate) fn startxref_before(bytes: &[u8], end: usize) -> Option<usize> {
 ///
 /// # Errors
 /// A malformed section, a `/Prev` loop, or more sections than [`Limits::max_xref_sections`].
-pub fn read_chain(bytes: &[u8], start: usize, limits: &Limits) -> Result<Vec<XrefSection>> {
+pub(crate) fn read_chain(
+    source: &Source<'_>,
+    start: usize,
+    limits: &Limits,
+) -> Result<Vec<XrefSection>> {
     let mut sections = Vec::new();
     let mut seen = BTreeSet::new();
     let mut next = Some(start);
@@ -99,7 +106,7 @@ pub fn read_chain(bytes: &[u8], start: usize, limits: &Limits) -> Result<Vec<Xre
                 limit: limits.max_xref_sections,
             });
         }
-        let section = read_section(bytes, offset, limits, &mut seen)?;
+        let section = read_section(source, offset, limits, &mut seen)?;
         next = match section.trailer.get("Prev") {
             Some(Object::Integer(p)) => Some(usize::try_from(*p).map_err(|_| Error::Xref {
                 offset,
@@ -121,18 +128,18 @@ pub fn read_chain(bytes: &[u8], start: usize, limits: &Limits) -> Result<Vec<Xre
 /// The section at `offset`; a few bytes of slack are tolerated (writers that are off by
 /// one or by an EOL).
 fn read_section(
-    bytes: &[u8],
+    source: &Source<'_>,
     offset: usize,
     limits: &Limits,
     seen: &mut BTreeSet<usize>,
 ) -> Result<XrefSection> {
-    match read_section_exact(bytes, offset, limits, seen) {
+    match read_section_exact(source, offset, limits, seen) {
         Ok(s) => Ok(s),
         Err(first) => {
             for delta in [1usize, 2] {
                 let candidates = [offset.checked_sub(delta), offset.checked_add(delta)];
                 for c in candidates.into_iter().flatten() {
-                    if let Ok(s) = read_section_exact(bytes, c, limits, seen) {
+                    if let Ok(s) = read_section_exact(source, c, limits, seen) {
                         return Ok(s);
                     }
                 }
@@ -143,12 +150,12 @@ fn read_section(
 }
 
 fn read_section_exact(
-    bytes: &[u8],
+    source: &Source<'_>,
     offset: usize,
     limits: &Limits,
     seen: &mut BTreeSet<usize>,
 ) -> Result<XrefSection> {
-    if offset >= bytes.len() {
+    if offset >= source.len() {
         return Err(Error::Xref {
             offset,
             reason: "offset beyond the end of the file",
@@ -156,11 +163,15 @@ fn read_section_exact(
     }
     // White space before the keyword or object is tolerated; the section is where the
     // keyword or object starts.
-    let mut p = Parser::new(bytes, offset, limits);
-    p.skip_ws();
-    let offset = p.pos();
-    if p.eat_keyword(b"xref") {
-        let (entries, trailer) = read_table(&mut p, offset, limits)?;
+    let (offset, table) = source.parse_at(offset, limits, |p| {
+        p.skip_ws();
+        let offset = p.pos();
+        if !p.eat_keyword(b"xref") {
+            return Ok((offset, None));
+        }
+        Ok((offset, Some(read_table(p, offset, limits)?)))
+    })?;
+    if let Some((entries, trailer)) = table {
         let Some(stm) = trailer.get_int("XRefStm") else {
             return Ok(XrefSection {
                 offset,
@@ -179,7 +190,7 @@ fn read_section_exact(
                 reason: "/XRefStm loop",
             });
         }
-        let stream = read_stream(bytes, stm, limits)?;
+        let stream = read_stream(source, stm, limits)?;
         // §7.5.8.4: the table's objects first, then those only the stream knows, then the
         // table's free entries (which hide objects from pre-1.5 readers only).
         let (used, free): (Vec<_>, Vec<_>) = entries
@@ -195,7 +206,7 @@ fn read_section_exact(
             entries: merged,
         });
     }
-    read_stream(bytes, offset, limits)
+    read_stream(source, offset, limits)
 }
 
 /// After the `xref` keyword: subsections and the trailer.
@@ -287,20 +298,17 @@ fn table_entry(p: &mut Parser<'_>) -> Option<XrefEntry> {
 }
 
 /// A cross-reference stream at `offset` (§7.5.8).
-fn read_stream(bytes: &[u8], offset: usize, limits: &Limits) -> Result<XrefSection> {
+fn read_stream(source: &Source<'_>, offset: usize, limits: &Limits) -> Result<XrefSection> {
     let bad = |reason| Error::Xref { offset, reason };
-    let mut p = Parser::new(bytes, offset, limits);
-    let (_, object) = p.indirect(&|_| None)?;
+    let (_, object) = source.parse_at(offset, limits, |p| p.indirect(&|_| None))?;
     let Object::Stream(stream) = object else {
         return Err(bad("neither a table nor a stream"));
     };
     if !stream.dict.is_type("XRef") {
         return Err(bad("stream is not /Type /XRef"));
     }
-    let raw = bytes
-        .get(stream.data.clone())
-        .ok_or(Error::OutOfBounds(stream.data.clone()))?;
-    let data = filter::decode(&stream.dict, raw, limits.max_decoded_len)?;
+    let raw = source.read(stream.data.clone())?;
+    let data = filter::decode(&stream.dict, &raw, limits.max_decoded_len)?;
     let widths: Vec<usize> = stream
         .dict
         .get("W")
