@@ -297,11 +297,30 @@ fn list(args: &ListArgs) -> Result<ExitCode, CliError> {
     let module = Module::open(&args.pkcs11).map_err(&err)?;
     let mut json = Vec::new();
     let mut text = String::new();
-    for token in module.tokens().map_err(&err)? {
-        if !token.initialized {
-            continue;
-        }
-        let objects = token.public_objects().map_err(&err)?;
+    for (slot, token) in module.tokens_by_slot().map_err(&err)? {
+        // One unreadable slot or token does not hide the others.
+        let token = match token {
+            Ok(token) if token.initialized => token,
+            Ok(_) => continue,
+            Err(e) => {
+                text.push_str(&format!("slot {slot}: token not readable: {e}\n"));
+                json.push(serde_json::json!({"slot": slot, "error": e.to_string()}));
+                continue;
+            }
+        };
+        let objects = match token.public_objects() {
+            Ok(objects) => objects,
+            Err(e) => {
+                text.push_str(&format!(
+                    "token {:?} serial {}: objects not readable: {e}\n",
+                    token.label, token.serial
+                ));
+                json.push(serde_json::json!({
+                    "label": token.label, "serial": token.serial, "error": e.to_string(),
+                }));
+                continue;
+            }
+        };
         text.push_str(&format!(
             "token {:?} serial {} ({} {}), PIN: {}, PUK: {}\n",
             token.label,

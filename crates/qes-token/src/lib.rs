@@ -13,7 +13,7 @@ mod signer;
 pub use error::TokenError;
 pub use install::{Added, RemovedCertificate};
 pub use key::TokenKey;
-pub use module::{Module, Token, TokenSelector};
+pub use module::{Module, SlotToken, Token, TokenSelector};
 pub use objects::{KeySpec, ObjectKind, OldKey, TokenObject, MAX_OBJECTS};
 pub use pin::{FinalTry, Pin, PinStatus, PinWarning, MACOS_PIN_LIMIT};
 pub use pubkey::{

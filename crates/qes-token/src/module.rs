@@ -93,17 +93,30 @@ impl Module {
     /// Every token present, in slot order.
     ///
     /// # Errors
-    /// [`TokenError::Pkcs11`].
+    /// [`TokenError::Pkcs11`], also when one slot's token cannot be read (see
+    /// [`Module::tokens_by_slot`] to list the others).
     pub fn tokens(&self) -> Result<Vec<Token>, TokenError> {
+        self.tokens_by_slot()?
+            .into_iter()
+            .map(|(_, token)| token)
+            .collect()
+    }
+
+    /// Every slot with a token, in slot order: its slot ID and the token, or why it cannot
+    /// be read (removed meanwhile, or a module error), so that one bad slot does not hide
+    /// the others.
+    ///
+    /// # Errors
+    /// [`TokenError::Pkcs11`] when the slot list itself cannot be read.
+    pub fn tokens_by_slot(&self) -> Result<Vec<SlotToken>, TokenError> {
         let slots = self
             .context()
             .get_slots_with_token()
             .map_err(TokenError::pkcs11("C_GetSlotList"))?;
-        let mut tokens = Vec::with_capacity(slots.len());
-        for slot in slots {
-            tokens.push(Token::read(self.clone(), slot)?);
-        }
-        Ok(tokens)
+        Ok(slots
+            .into_iter()
+            .map(|slot| (slot.id(), Token::read(self.clone(), slot)))
+            .collect())
     }
 
     /// The one initialized token `selector` names.
@@ -115,14 +128,10 @@ impl Module {
     /// A slot whose token cannot be read (removed meanwhile, or a module error) does not stop
     /// the search among the others; its error is returned only when no readable token matches.
     pub fn token(&self, selector: &TokenSelector) -> Result<Token, TokenError> {
-        let slots = self
-            .context()
-            .get_slots_with_token()
-            .map_err(TokenError::pkcs11("C_GetSlotList"))?;
-        let mut tokens = Vec::with_capacity(slots.len());
+        let mut tokens = Vec::new();
         let mut unreadable = None;
-        for slot in slots {
-            match Token::read(self.clone(), slot) {
+        for (_, token) in self.tokens_by_slot()? {
+            match token {
                 Ok(token) => tokens.push(token),
                 Err(err) => {
                     unreadable.get_or_insert(err);
@@ -196,6 +205,9 @@ impl std::fmt::Display for TokenSelector {
         }
     }
 }
+
+/// A slot's ID and its token, or why the token cannot be read ([`Module::tokens_by_slot`]).
+pub type SlotToken = (u64, Result<Token, TokenError>);
 
 /// A token in a slot of a [`Module`], as `C_GetTokenInfo` described it when it was listed.
 ///

@@ -135,7 +135,14 @@ fn selects_by_label_and_serial_never_by_slot() {
         }
         other => panic!("{other}"),
     }
-    assert!(module.tokens().unwrap().len() >= qes_testkit::softhsm::POOL_TOKENS);
+    let tokens = module.tokens().unwrap();
+    assert!(tokens.len() >= qes_testkit::softhsm::POOL_TOKENS);
+    // The same tokens by slot, each readable, in the same order.
+    let by_slot = module.tokens_by_slot().unwrap();
+    assert_eq!(by_slot.len(), tokens.len());
+    for ((_, read), listed) in by_slot.iter().zip(&tokens) {
+        assert_eq!(read.as_ref().unwrap().serial, listed.serial);
+    }
 }
 
 #[test]
