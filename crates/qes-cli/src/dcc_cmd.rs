@@ -136,7 +136,7 @@ fn decoded_json(d: &Decoded) -> Value {
         "iat": time(d.claims.iat),
         "exp": time(d.claims.exp),
         "type": d.certificate.as_ref().map(|c| c.entry.kind().name()),
-        "payload": d.claims.payload,
+        "payload": d.claims.payload(),
     })
 }
 
@@ -146,7 +146,7 @@ fn base64(b: &[u8]) -> String {
 
 fn holder_lines(d: &Decoded) -> String {
     let mut s = String::new();
-    let p = &d.claims.payload;
+    let p = d.claims.payload();
     let name = |k: &str| {
         p.pointer(&format!("/nam/{k}"))
             .and_then(Value::as_str)
@@ -254,7 +254,7 @@ fn decode(args: &DecodeArgs) -> Result<ExitCode, CliError> {
                 println!("{}", serde_json::to_string_pretty(&decoded_json(&d))?);
             } else {
                 print!("{}", holder_lines(&d));
-                println!("payload:     {}", d.claims.payload);
+                println!("payload:     {}", d.claims.payload());
             }
             Ok(ExitCode::SUCCESS)
         }

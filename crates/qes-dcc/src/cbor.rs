@@ -11,7 +11,10 @@
 //! remain before anything is allocated, nesting is bounded, and exactly one item must fill
 //! the input. Writing uses the shortest heads (RFC 8949 §4.2.1 preferred serialization).
 
+use std::borrow::Cow;
+
 use crate::error::{DccError, Result};
+use crate::json::{Json, Number};
 
 /// One CBOR data item.
 #[derive(Clone, Debug, PartialEq)]
@@ -225,11 +228,16 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl Reader<'_> {
-    /// Read one item straight into JSON (the HCERT payload), without an intermediate
-    /// [`Value`]: the same rules as [`to_json`].
-    fn json(&mut self, depth: usize, path: &mut String) -> Result<serde_json::Value> {
-        use serde_json::Value as J;
+impl<'a> Reader<'a> {
+    /// Read one item straight into the JSON data model (the HCERT payload), text borrowed
+    /// from the input. Tags are unwrapped (RFC 8949 §3.4: tag 0/1 dates carry a text or
+    /// number the JSON form keeps); byte strings, non-text keys, `undefined`, other simple
+    /// values and non-finite floats have no JSON form.
+    ///
+    /// # Errors
+    /// [`DccError::NotJson`] with the JSON pointer of the offending value, [`DccError::Cbor`]
+    /// for malformed input.
+    fn json(&mut self, depth: usize, path: &mut String) -> Result<Json<'a>> {
         if depth > self.max_depth {
             return Err(err("nested too deeply"));
         }
@@ -243,10 +251,13 @@ impl Reader<'_> {
         let ib = self.peek().ok_or_else(|| err("truncated"))?;
         let (major, ai) = (ib >> 5, ib & 0x1f);
         match major {
+            3 => Ok(Json::String(
+                self.text(depth)?.ok_or_else(|| err("truncated"))?,
+            )),
             4 => {
                 self.pos += 1;
                 let n = self.argument(ai)?;
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(self.capacity_for(n, 1));
                 let mut i = 0usize;
                 loop {
                     match n {
@@ -264,12 +275,12 @@ impl Reader<'_> {
                     path.truncate(len);
                     i += 1;
                 }
-                Ok(J::Array(out))
+                Ok(Json::Array(out))
             }
             5 => {
                 self.pos += 1;
                 let n = self.argument(ai)?;
-                let mut out = serde_json::Map::new();
+                let mut out = Vec::with_capacity(self.capacity_for(n, 2));
                 let mut i = 0u64;
                 loop {
                     match n {
@@ -280,7 +291,7 @@ impl Reader<'_> {
                         }
                         _ => {}
                     }
-                    let Value::Text(key) = self.item(depth + 1)? else {
+                    let Some(key) = self.text(depth + 1)? else {
                         return Err(not_json(path));
                     };
                     let len = path.len();
@@ -288,10 +299,10 @@ impl Reader<'_> {
                     path.push_str(&key);
                     let v = self.json(depth + 1, path)?;
                     path.truncate(len);
-                    out.insert(key, v);
+                    out.push((key, v));
                     i += 1;
                 }
-                Ok(J::Object(out))
+                Ok(Json::object(out))
             }
             6 => {
                 self.pos += 1;
@@ -299,10 +310,45 @@ impl Reader<'_> {
                     .ok_or_else(|| err("indefinite length on an integer or tag"))?;
                 self.json(depth + 1, path)
             }
-            // Leaves; text (the common case) is moved, not copied.
+            // Leaves.
             _ => match self.item(depth)? {
-                Value::Text(t) => Ok(J::String(t)),
-                v => to_json(&v, path),
+                Value::Null => Ok(Json::Null),
+                Value::Bool(b) => Ok(Json::Bool(b)),
+                Value::Uint(n) => Ok(Json::Number(Number::Unsigned(n))),
+                v @ Value::Nint(_) => Ok(Json::Number(Number::Negative(
+                    as_i64(&v).ok_or_else(|| not_json(path))?,
+                ))),
+                Value::Float(f) if f.is_finite() => Ok(Json::Number(Number::Float(f))),
+                // Byte strings, `undefined`, other simple values and non-finite floats.
+                _ => Err(not_json(path)),
+            },
+        }
+    }
+
+    /// Room to reserve for `n` items of at least `min_bytes` bytes each: never more than the
+    /// input left could hold (a count is not trusted), nothing for an indefinite length.
+    fn capacity_for(&self, n: Option<u64>, min_bytes: usize) -> usize {
+        n.and_then(|n| usize::try_from(n).ok())
+            .map_or(0, |n| n.min(self.remaining() / min_bytes))
+    }
+
+    /// A text string, borrowed when it has a definite length; `None` (the item read and
+    /// skipped) for any other item.
+    fn text(&mut self, depth: usize) -> Result<Option<Cow<'a, str>>> {
+        if depth > self.max_depth {
+            return Err(err("nested too deeply"));
+        }
+        match self.peek() {
+            Some(ib) if ib >> 5 == 3 && ib & 0x1f != 31 => {
+                self.pos += 1;
+                let n = self.argument(ib & 0x1f)?.ok_or_else(|| err("truncated"))?;
+                let bytes = self.take(self.len(n)?)?;
+                let text = core::str::from_utf8(bytes).map_err(|_| err("text is not UTF-8"))?;
+                Ok(Some(Cow::Borrowed(text)))
+            }
+            _ => match self.item(depth)? {
+                Value::Text(t) => Ok(Some(Cow::Owned(t))),
+                _ => Ok(None),
             },
         }
     }
@@ -311,6 +357,9 @@ impl Reader<'_> {
 fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
+
+/// A data item in the JSON data model, with the bytes of its CBOR encoding.
+pub(crate) type JsonItem<'a> = (Json<'a>, &'a [u8]);
 
 /// The entries of a CBOR map read one by one: keys as [`Value`]s, each value either as a
 /// [`Value`] or (for the HCERT payload) straight as JSON.
@@ -367,8 +416,9 @@ impl<'a> MapReader<'a> {
     }
 
     /// The value of the key just read, when it is a map: its entries, the value of integer
-    /// key `wanted` read as JSON. `Ok(None)` when the value is not a map (it is skipped).
-    pub(crate) fn json_in_map(&mut self, wanted: i64) -> Result<Option<Option<serde_json::Value>>> {
+    /// key `wanted` read as JSON, with the bytes of its CBOR encoding. `Ok(None)` when the
+    /// value is not a map (it is skipped).
+    pub(crate) fn json_in_map(&mut self, wanted: i64) -> Result<Option<Option<JsonItem<'a>>>> {
         let ib = self.reader.peek().ok_or_else(|| err("truncated"))?;
         if ib >> 5 != 5 {
             self.reader.item(1)?;
@@ -390,7 +440,14 @@ impl<'a> MapReader<'a> {
             let k = self.reader.item(2)?;
             if as_i64(&k) == Some(wanted) && found.is_none() {
                 if self.reader.peek().map(|b| b >> 5) == Some(5) {
-                    found = Some(self.reader.json(2, &mut String::new())?);
+                    let start = self.reader.pos;
+                    let json = self.reader.json(2, &mut String::new())?;
+                    let bytes = self
+                        .reader
+                        .buf
+                        .get(start..self.reader.pos)
+                        .ok_or_else(|| err("truncated"))?;
+                    found = Some((json, bytes));
                 } else {
                     return Err(DccError::Cwt("EU DCC v1 payload is not a map"));
                 }
@@ -440,6 +497,28 @@ pub(crate) fn decode_one(bytes: &[u8], max_depth: usize) -> Result<Value> {
     Ok(v)
 }
 
+/// Decode exactly one CBOR data item into the JSON data model (see `Reader::json`), text
+/// borrowed from `bytes`.
+///
+/// # Errors
+/// [`DccError::Cbor`] for malformed, truncated, too-deep or trailing input,
+/// [`DccError::NotJson`] for an item without a JSON form.
+pub(crate) fn decode_json(bytes: &[u8], max_depth: usize) -> Result<Json<'_>> {
+    let mut r = Reader {
+        buf: bytes,
+        pos: 0,
+        max_depth,
+    };
+    let v = r.json(0, &mut String::new())?;
+    if r.remaining() != 0 {
+        return Err(DccError::Cbor(format!(
+            "{} trailing bytes after the data item",
+            r.remaining()
+        )));
+    }
+    Ok(v)
+}
+
 fn head(out: &mut Vec<u8>, major: u8, n: u64) {
     let m = major << 5;
     if n < 24 {
@@ -462,7 +541,8 @@ fn len64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-fn write(out: &mut Vec<u8>, v: &Value) {
+/// Append one value.
+pub(crate) fn write(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Uint(n) => head(out, 0, *n),
         Value::Nint(n) => head(out, 1, *n),
@@ -502,6 +582,11 @@ fn write(out: &mut Vec<u8>, v: &Value) {
     }
 }
 
+/// Append the head of a map of `n` entries (the entries follow).
+pub(crate) fn write_map_head(out: &mut Vec<u8>, n: usize) {
+    head(out, 5, len64(n));
+}
+
 /// Append a byte string.
 pub(crate) fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
     head(out, 2, len64(b.len()));
@@ -528,61 +613,6 @@ pub(crate) fn as_i64(v: &Value) -> Option<i64> {
         Value::Nint(n) => i64::try_from(*n).ok().map(|n| -1 - n),
         _ => None,
     }
-}
-
-/// Convert a CBOR value to JSON. Tags are unwrapped (RFC 8949 §3.4: tag 0/1 dates carry a
-/// text or number the JSON form keeps); byte strings, non-text keys, `undefined`, other
-/// simple values and non-finite floats have no JSON form.
-///
-/// # Errors
-/// [`DccError::NotJson`] with the JSON pointer of the offending value.
-pub(crate) fn to_json(v: &Value, path: &mut String) -> Result<serde_json::Value> {
-    use serde_json::Value as J;
-    let not_json = |path: &str| DccError::NotJson {
-        path: if path.is_empty() {
-            "/".into()
-        } else {
-            path.into()
-        },
-    };
-    Ok(match v {
-        Value::Null => J::Null,
-        Value::Bool(b) => J::Bool(*b),
-        Value::Text(s) => J::String(s.clone()),
-        Value::Uint(n) => J::from(*n),
-        Value::Nint(_) => J::from(as_i64(v).ok_or_else(|| not_json(path))?),
-        Value::Float(f) => {
-            J::Number(serde_json::Number::from_f64(*f).ok_or_else(|| not_json(path))?)
-        }
-        Value::Tag(_, inner) => to_json(inner, path)?,
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&i.to_string());
-                out.push(to_json(item, path)?);
-                path.truncate(len);
-            }
-            J::Array(out)
-        }
-        Value::Map(entries) => {
-            let mut out = serde_json::Map::new();
-            for (k, val) in entries {
-                let Value::Text(key) = k else {
-                    return Err(not_json(path));
-                };
-                let len = path.len();
-                path.push('/');
-                path.push_str(key);
-                let j = to_json(val, path)?;
-                path.truncate(len);
-                out.insert(key.clone(), j);
-            }
-            J::Object(out)
-        }
-        Value::Bytes(_) | Value::Undefined | Value::Simple(_) => return Err(not_json(path)),
-    })
 }
 
 /// Convert JSON to CBOR: integers stay integers, other numbers become floats.

@@ -111,12 +111,12 @@ impl CertificateBuilder {
                 alg: Some(algorithm.value()),
             });
         }
-        let claims = Claims {
-            iss: Some(self.issuer_country.clone()),
-            iat: Some(self.issued_at.timestamp()),
-            exp: Some(self.expires.timestamp()),
+        let claims = Claims::new(
+            Some(self.issuer_country.clone()),
+            Some(self.issued_at.timestamp()),
+            Some(self.expires.timestamp()),
             payload,
-        };
+        );
         let claims_cbor = claims.to_cbor()?;
         let protected = Headers {
             alg: Some(algorithm.value()),

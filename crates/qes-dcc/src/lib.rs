@@ -26,6 +26,7 @@ mod cose;
 mod cwt;
 mod error;
 mod issue;
+mod json;
 mod payload;
 pub mod portal;
 pub mod qr;

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DccError, Result};
+use crate::json::Json;
 
 macro_rules! redacted_debug {
     ($t:ty, $name:literal) => {
@@ -215,12 +216,20 @@ impl CertificateType {
 
     /// The type of a JSON payload by which of `v`/`t`/`r` it has (exactly one).
     pub fn of_json(payload: &serde_json::Value) -> Option<Self> {
-        let present: Vec<Self> = [Self::Vaccination, Self::Test, Self::Recovery]
+        Self::of_keys(|k| payload.get(k).is_some())
+    }
+
+    /// [`CertificateType::of_json`] of a payload read from CBOR.
+    pub(crate) fn of_view(payload: &Json<'_>) -> Option<Self> {
+        Self::of_keys(|k| payload.get(k).is_some())
+    }
+
+    fn of_keys(has: impl Fn(&str) -> bool) -> Option<Self> {
+        let mut present = [Self::Vaccination, Self::Test, Self::Recovery]
             .into_iter()
-            .filter(|t| payload.get(t.key()).is_some())
-            .collect();
-        match present.as_slice() {
-            [one] => Some(*one),
+            .filter(|t| has(t.key()));
+        match (present.next(), present.next()) {
+            (Some(one), None) => Some(one),
             _ => None,
         }
     }
@@ -261,6 +270,17 @@ struct Wire {
     r: Option<Vec<Recovery>>,
 }
 
+/// A serde error as [`DccError::Payload`]. serde's "invalid type" messages quote the value:
+/// personal data stays out.
+fn payload_error(e: impl serde::de::Error) -> DccError {
+    let msg = e.to_string();
+    DccError::Payload(if msg.starts_with("missing field") {
+        msg
+    } else {
+        "a field has the wrong type".into()
+    })
+}
+
 fn one<T>(group: Vec<T>, key: &str) -> Result<T> {
     let n = group.len();
     let mut it = group.into_iter();
@@ -279,15 +299,16 @@ impl HealthCertificate {
     /// [`DccError::Payload`] when a field is missing or mistyped, when not exactly one of
     /// `v`/`t`/`r` is present, or when that group does not have exactly one entry.
     pub fn from_json(json: &serde_json::Value) -> Result<Self> {
-        let wire = Wire::deserialize(json).map_err(|e| {
-            // serde's "invalid type" messages quote the value: personal data stays out.
-            let msg = e.to_string();
-            DccError::Payload(if msg.starts_with("missing field") {
-                msg
-            } else {
-                "a field has the wrong type".into()
-            })
-        })?;
+        Self::from_wire(Wire::deserialize(json).map_err(payload_error))
+    }
+
+    /// [`HealthCertificate::from_json`] of a payload read from CBOR (the same serde derives).
+    pub(crate) fn from_view(json: &Json<'_>) -> Result<Self> {
+        Self::from_wire(Wire::deserialize(json.deserializer()).map_err(payload_error))
+    }
+
+    fn from_wire(wire: Result<Wire>) -> Result<Self> {
+        let wire = wire?;
         let entry = match (wire.v, wire.t, wire.r) {
             (Some(v), None, None) => Entry::Vaccination(one(v, "v")?),
             (None, Some(t), None) => Entry::Test(one(t, "t")?),

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::error::{DccError, Result};
+use crate::json::{json_eq, Json};
 
 /// The schema versions known, oldest first, with their `DCC.combined-schema.json`.
 const SCHEMAS: [(&str, &str); 9] = [
@@ -57,17 +58,16 @@ impl JsonType {
         })
     }
 
-    fn matches(self, v: &Value) -> bool {
-        match self {
-            Self::Object => v.is_object(),
-            Self::Array => v.is_array(),
-            Self::String => v.is_string(),
-            Self::Boolean => v.is_boolean(),
-            Self::Null => v.is_null(),
-            Self::Number => v.is_number(),
-            Self::Integer => {
-                v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
-            }
+    fn matches(self, v: &Json<'_>) -> bool {
+        match (self, v) {
+            (Self::Object, Json::Object(_))
+            | (Self::Array, Json::Array(_))
+            | (Self::String, Json::String(_))
+            | (Self::Boolean, Json::Bool(_))
+            | (Self::Null, Json::Null)
+            | (Self::Number, Json::Number(_)) => true,
+            (Self::Integer, Json::Number(n)) => n.is_integer(),
+            _ => false,
         }
     }
 }
@@ -81,8 +81,8 @@ struct Node {
     /// A `$ref` that does not resolve: always fails.
     broken_ref: bool,
     types: Option<Vec<JsonType>>,
-    enumeration: Option<Vec<Value>>,
-    constant: Option<Value>,
+    enumeration: Option<Vec<Json<'static>>>,
+    constant: Option<Json<'static>>,
     max_length: Option<u64>,
     min_length: Option<u64>,
     /// `Err` for a pattern that does not compile: always fails.
@@ -92,7 +92,9 @@ struct Node {
     max_items: Option<u64>,
     min_items: Option<u64>,
     items: Option<usize>,
+    /// Sorted, unique.
     required: Vec<String>,
+    /// Sorted by name, unique.
     properties: Vec<(String, usize)>,
     additional: Option<usize>,
     all_of: Vec<usize>,
@@ -157,8 +159,12 @@ impl Compiler<'_> {
                             node.types =
                                 Some(names.into_iter().filter_map(JsonType::from_name).collect());
                         }
-                        "enum" => node.enumeration = val.as_array().cloned(),
-                        "const" => node.constant = Some(val.clone()),
+                        "enum" => {
+                            node.enumeration = val.as_array().map(|a| {
+                                a.iter().map(|x| Json::from_serde(x).into_owned()).collect()
+                            })
+                        }
+                        "const" => node.constant = Some(Json::from_serde(val).into_owned()),
                         "maxLength" => node.max_length = val.as_u64(),
                         "minLength" => node.min_length = val.as_u64(),
                         "pattern" => {
@@ -210,6 +216,11 @@ impl Compiler<'_> {
             Value::Object(_) => node.broken_ref = true,
             _ => {}
         }
+        // Sorted and unique, as `check` walks them beside an instance's sorted members.
+        node.required.sort_unstable();
+        node.required.dedup();
+        node.properties.sort_by(|a, b| a.0.cmp(&b.0));
+        node.properties.dedup_by(|a, b| a.0 == b.0);
         if let Some(slot) = self.nodes.get_mut(id) {
             *slot = node;
         }
@@ -293,6 +304,11 @@ impl Schema {
     /// # Errors
     /// [`DccError::Schema`] naming the instance path and the first failing keyword.
     pub fn validate(&self, instance: &Value) -> Result<()> {
+        self.validate_view(&Json::from_serde(instance))
+    }
+
+    /// [`Schema::validate`] of a payload read from CBOR.
+    pub(crate) fn validate_view(&self, instance: &Json<'_>) -> Result<()> {
         self.check(0, instance, 0).map_err(|f| {
             let path: String = f.path.iter().rev().map(|s| format!("/{s}")).collect();
             DccError::Schema {
@@ -302,7 +318,7 @@ impl Schema {
         })
     }
 
-    fn check(&self, id: usize, v: &Value, depth: usize) -> core::result::Result<(), Fail> {
+    fn check(&self, id: usize, v: &Json<'_>, depth: usize) -> core::result::Result<(), Fail> {
         let n = self.nodes.get(id).ok_or_else(|| fail("$ref"))?;
         if depth > MAX_DEPTH || n.broken_ref {
             return Err(fail("$ref"));
@@ -331,7 +347,7 @@ impl Schema {
             }
         }
         match v {
-            Value::String(text) => {
+            Json::String(text) => {
                 if n.max_length.is_some() || n.min_length.is_some() {
                     let chars = as_u64(text.chars().count());
                     if n.max_length.is_some_and(|m| chars > m) {
@@ -347,8 +363,8 @@ impl Schema {
                     _ => {}
                 }
             }
-            Value::Number(num) => {
-                let x = num.as_f64().unwrap_or(f64::NAN);
+            Json::Number(num) => {
+                let x = num.as_f64();
                 if n.minimum.is_some_and(|m| x.is_nan() || x < m) {
                     return Err(fail("minimum"));
                 }
@@ -356,7 +372,7 @@ impl Schema {
                     return Err(fail("maximum"));
                 }
             }
-            Value::Array(items) => {
+            Json::Array(items) => {
                 let len = as_u64(items.len());
                 if n.max_items.is_some_and(|m| len > m) {
                     return Err(fail("maxItems"));
@@ -370,14 +386,23 @@ impl Schema {
                     }
                 }
             }
-            Value::Object(obj) => {
+            Json::Object(obj) => {
+                // The members, `required` and `properties` are all sorted by name: one walk
+                // over each pair.
+                let mut members = obj.iter().map(|(k, _)| k.as_ref()).peekable();
                 for r in &n.required {
-                    if !obj.contains_key(r) {
+                    while members.next_if(|k| *k < r.as_str()).is_some() {}
+                    if members.next_if(|k| *k == r.as_str()).is_none() {
                         return Err(at(r)(fail("required")));
                     }
                 }
+                let mut properties = n.properties.iter().peekable();
                 for (k, x) in obj {
-                    match n.properties.iter().find(|(name, _)| name == k) {
+                    while properties
+                        .next_if(|(name, _)| name.as_str() < k.as_ref())
+                        .is_some()
+                    {}
+                    match properties.next_if(|(name, _)| name.as_str() == k.as_ref()) {
                         Some((_, sub)) => self.check(*sub, x, depth + 1).map_err(at(k))?,
                         None => {
                             if let Some(ap) = n.additional {
@@ -421,25 +446,6 @@ impl Schema {
 
 fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
-}
-
-/// JSON equality with numbers compared by value (`1` equals `1.0`).
-pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(i), Some(j)) => i == j,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q)))
-        }
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Decoding and verification: `HC1:` → Base45 → zlib → COSE_Sign1 → CWT → payload, then
 //! signature, DSC, expiry, key usage, schema and rules, each reported as its own step.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
 use qes_cert::{verify_signature, AlgorithmPolicy, Certificate};
 use qes_signer::{ecdsa_raw_to_der, Curve, DigestAlgorithm, SignatureAlgorithm};
@@ -10,6 +12,7 @@ use crate::base45;
 use crate::cose::{CoseAlgorithm, CoseSign1};
 use crate::cwt::Claims;
 use crate::error::{DccError, Result};
+use crate::json::Json;
 use crate::payload::{CertificateType, HealthCertificate};
 use crate::rules::Rules;
 use crate::schema::Schema;
@@ -252,9 +255,8 @@ pub fn strip_prefix(text: &str) -> Result<&str> {
 /// The error of the first failing step.
 pub fn decode(text: &str, limits: &Limits) -> Result<Decoded> {
     let mut report = Report::new();
-    decode_into(&mut report, text, limits);
-    match report.decoded.take() {
-        Some(d) => Ok(d),
+    match decode_into(&mut report, text, limits) {
+        Some(read) => Ok(read.decoded),
         None => Err(report
             .steps
             .into_iter()
@@ -266,7 +268,18 @@ pub fn decode(text: &str, limits: &Limits) -> Result<Decoded> {
     }
 }
 
-fn decode_into(report: &mut Report, text: &str, limits: &Limits) {
+/// What decoding read, with what the verifier needs of the payload: the steps after
+/// [`Step::Cbor`] use the payload in the JSON data model borrowed from the CBOR, so these are
+/// worked out while it is at hand.
+struct Read {
+    decoded: Decoded,
+    /// The type by which of `v`/`t`/`r` the payload has.
+    kind: Option<CertificateType>,
+    /// The schema of the payload's `ver` and the typed reading ([`Step::Schema`]).
+    schema: Result<()>,
+}
+
+fn decode_into(report: &mut Report, text: &str, limits: &Limits) -> Option<Read> {
     let text = text.trim_end_matches(['\r', '\n']);
     if text.len() > limits.max_text_len {
         report.set(
@@ -277,25 +290,18 @@ fn decode_into(report: &mut Report, text: &str, limits: &Limits) {
                 limit: limits.max_text_len,
             }),
         );
-        return;
+        return None;
     }
-    let Some(b45) = report.record(Step::Prefix, strip_prefix(text)) else {
-        return;
-    };
-    let Some(compressed) = report.record(Step::Base45, base45::decode(b45, limits.max_text_len))
-    else {
-        return;
-    };
-    let Some(cose) = report.record(
+    let b45 = report.record(Step::Prefix, strip_prefix(text))?;
+    let compressed = report.record(Step::Base45, base45::decode(b45, limits.max_text_len))?;
+    let cose = report.record(
         Step::Inflate,
         zlib::inflate(&compressed, limits.max_inflated_len),
-    ) else {
-        return;
-    };
-    decode_cose_into(report, &cose, limits);
+    )?;
+    decode_cose_into(report, &cose, limits)
 }
 
-fn decode_cose_into(report: &mut Report, bytes: &[u8], limits: &Limits) {
+fn decode_cose_into(report: &mut Report, bytes: &[u8], limits: &Limits) -> Option<Read> {
     if bytes.len() > limits.max_inflated_len {
         report.set(
             Step::Cose,
@@ -305,26 +311,36 @@ fn decode_cose_into(report: &mut Report, bytes: &[u8], limits: &Limits) {
                 limit: limits.max_inflated_len,
             }),
         );
-        return;
+        return None;
     }
-    let Some(cose) = report.record(
+    let cose = report.record(
         Step::Cose,
         CoseSign1::from_cbor(bytes, limits.max_cbor_depth),
-    ) else {
-        return;
-    };
-    let Some(claims) = report.record(
+    )?;
+    let (claims, payload) = report.record(
         Step::Cbor,
-        Claims::from_cbor(cose.payload(), limits.max_cbor_depth),
-    ) else {
-        return;
+        Claims::read(cose.payload(), limits.max_cbor_depth),
+    )?;
+    // The schema step passes when the payload is valid and reads as typed.
+    let (certificate, schema) = match (
+        validate_schema(&payload),
+        HealthCertificate::from_view(&payload),
+    ) {
+        (Ok(()), Ok(c)) => (Some(c), Ok(())),
+        (Err(e), c) => (c.ok(), Err(e)),
+        (Ok(()), Err(e)) => (None, Err(e)),
     };
-    let certificate = HealthCertificate::from_json(&claims.payload).ok();
-    report.decoded = Some(Decoded {
-        cose,
-        claims,
-        certificate,
-    });
+    let kind = CertificateType::of_view(&payload);
+    drop(payload);
+    Some(Read {
+        decoded: Decoded {
+            cose,
+            claims,
+            certificate,
+        },
+        kind,
+        schema,
+    })
 }
 
 /// Verify a COSE_Sign1 signature with one certificate's key (ES256 raw `r‖s`, PS256).
@@ -340,22 +356,32 @@ pub fn verify_cose_signature(
     let algorithm = alg
         .and_then(CoseAlgorithm::from_value)
         .ok_or_else(|| DccError::Algorithm { alg })?;
-    let (alg_id, sig): (AlgorithmIdentifierOwned, std::borrow::Cow<'_, [u8]>) = match algorithm {
-        CoseAlgorithm::Es256 => (
-            SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256).algorithm_identifier()?,
-            ecdsa_raw_to_der(cose.signature(), Curve::P256)
-                .map_err(|_| DccError::BadSignature { candidates: 1 })?
-                .into(),
-        ),
-        CoseAlgorithm::Ps256 => (
-            SignatureAlgorithm::RsaPss(DigestAlgorithm::Sha256).algorithm_identifier()?,
-            cose.signature().into(),
-        ),
+    let sig: std::borrow::Cow<'_, [u8]> = match algorithm {
+        CoseAlgorithm::Es256 => ecdsa_raw_to_der(cose.signature(), Curve::P256)
+            .map_err(|_| DccError::BadSignature { candidates: 1 })?
+            .into(),
+        CoseAlgorithm::Ps256 => cose.signature().into(),
     };
     let tbs = cose.sig_structure()?;
     let spki = &certificate.x509().tbs_certificate.subject_public_key_info;
-    verify_signature(&alg_id, spki, &tbs, &sig, policy)
+    verify_signature(algorithm_identifier(algorithm)?, spki, &tbs, &sig, policy)
         .map_err(|_| DccError::BadSignature { candidates: 1 })
+}
+
+/// The X.509 `AlgorithmIdentifier` of a COSE algorithm, encoded once (the PSS parameters
+/// are a DER structure of their own).
+fn algorithm_identifier(algorithm: CoseAlgorithm) -> Result<&'static AlgorithmIdentifierOwned> {
+    static ES256: OnceLock<AlgorithmIdentifierOwned> = OnceLock::new();
+    static PS256: OnceLock<AlgorithmIdentifierOwned> = OnceLock::new();
+    let (cell, signature_algorithm) = match algorithm {
+        CoseAlgorithm::Es256 => (&ES256, SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256)),
+        CoseAlgorithm::Ps256 => (&PS256, SignatureAlgorithm::RsaPss(DigestAlgorithm::Sha256)),
+    };
+    if let Some(identifier) = cell.get() {
+        return Ok(identifier);
+    }
+    let identifier = signature_algorithm.algorithm_identifier()?;
+    Ok(cell.get_or_init(|| identifier))
 }
 
 /// Check `iat <= at <= exp`.
@@ -399,19 +425,20 @@ pub fn check_key_usage(dsc: &Dsc, kind: CertificateType) -> Result<()> {
 /// # Errors
 /// [`DccError::SchemaVersion`], [`DccError::Schema`], [`DccError::Payload`].
 pub fn check_schema(payload: &serde_json::Value) -> Result<HealthCertificate> {
-    validate_schema(payload)?;
+    let view = Json::from_serde(payload);
+    validate_schema(&view)?;
     HealthCertificate::from_json(payload)
 }
 
-fn validate_schema(payload: &serde_json::Value) -> Result<()> {
+fn validate_schema(payload: &Json<'_>) -> Result<()> {
     let ver = payload
         .get("ver")
-        .and_then(|v| v.as_str())
+        .and_then(Json::as_str)
         .ok_or_else(|| DccError::Schema {
             path: "/ver".into(),
             keyword: "required",
         })?;
-    Schema::for_version(ver)?.validate(payload)
+    Schema::for_version(ver)?.validate_view(payload)
 }
 
 /// A verifier: a trust list, a validation time, and the policies.
@@ -474,23 +501,27 @@ impl<'a> Verifier<'a> {
     /// Verify an `HC1:` string.
     pub fn verify(&self, text: &str) -> Report {
         let mut report = Report::new();
-        decode_into(&mut report, text, &self.limits);
-        self.verify_decoded(&mut report);
+        if let Some(read) = decode_into(&mut report, text, &self.limits) {
+            self.verify_decoded(&mut report, read);
+        }
         report
     }
 
     /// Verify a COSE_Sign1 message (the steps before [`Step::Cose`] are not run).
     pub fn verify_cose(&self, cose: &[u8]) -> Report {
         let mut report = Report::new();
-        decode_cose_into(&mut report, cose, &self.limits);
-        self.verify_decoded(&mut report);
+        if let Some(read) = decode_cose_into(&mut report, cose, &self.limits) {
+            self.verify_decoded(&mut report, read);
+        }
         report
     }
 
-    fn verify_decoded(&self, report: &mut Report) {
-        let Some(decoded) = report.decoded.take() else {
-            return;
-        };
+    fn verify_decoded(&self, report: &mut Report, read: Read) {
+        let Read {
+            decoded,
+            kind,
+            schema,
+        } = read;
         // kid and signature.
         let kid_result = match decoded.cose.kid() {
             None => Err(DccError::MissingKid),
@@ -551,16 +582,9 @@ impl<'a> Verifier<'a> {
             report.signer = Some(dsc.shared_certificate());
         }
         report.record(Step::Expiry, check_expiry(&decoded.claims, self.at));
-        let kind = CertificateType::of_json(&decoded.claims.payload);
         if let (Some(dsc), Some(kind)) = (dsc, kind) {
             report.record(Step::KeyUsage, check_key_usage(dsc, kind));
         }
-        // The typed reading was done while decoding; redo it only for its error.
-        let schema =
-            validate_schema(&decoded.claims.payload).and_then(|()| match &decoded.certificate {
-                Some(_) => Ok(()),
-                None => HealthCertificate::from_json(&decoded.claims.payload).map(|_| ()),
-            });
         let schema_ok = report.record(Step::Schema, schema).is_some();
         if let (true, Some(cert), Some(rules)) = (schema_ok, &decoded.certificate, &self.rules) {
             report.record(Step::Rules, rules.check(cert, self.value_sets, self.at));

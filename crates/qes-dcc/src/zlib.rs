@@ -1,81 +1,95 @@
 //! zlib (RFC 1950) with a hard cap on the inflated size.
 
 use std::cell::RefCell;
-use std::io::Write;
 
-use flate2::{Decompress, FlushDecompress, Status};
+use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
 
 use crate::error::{DccError, Result};
 
 /// Inflate a zlib stream, refusing more than `max_out` bytes of output.
 ///
-/// The whole input must be one stream: bytes after its Adler-32 trailer are refused.
+/// The whole input must be one stream, its Adler-32 checked: bytes after the trailer are
+/// refused.
 ///
 /// # Errors
-/// [`DccError::Inflate`] for a damaged or truncated stream or trailing bytes,
+/// [`DccError::Inflate`] for a malformed, truncated or trailing stream,
 /// [`DccError::TooLarge`] when the output would exceed `max_out`.
 pub fn inflate(data: &[u8], max_out: usize) -> Result<Vec<u8>> {
     thread_local! {
-        // One decompressor per thread, reset per call: its 40 KiB state is not re-allocated
-        // and zeroed for every certificate.
-        static DECOMPRESS: RefCell<Decompress> = RefCell::new(Decompress::new(true));
+        // One decompressor per thread: its Huffman tables (about 11 KiB) are allocated once
+        // and `init` resets only its state, where a stream decompressor zeroes a 32 KiB
+        // window for every certificate. Nothing of an earlier stream can leak into a later
+        // one: the output buffer is not a wrapping window, so a distance reaching before the
+        // start of this stream's output is an error.
+        static DECOMPRESSOR: RefCell<Box<DecompressorOxide>> = RefCell::new(Box::default());
     }
-    DECOMPRESS.with(|d| {
+    DECOMPRESSOR.with(|d| {
         let mut d = d.borrow_mut();
-        d.reset(true);
+        d.init();
         inflate_with(&mut d, data, max_out)
     })
 }
 
-fn inflate_with(d: &mut Decompress, data: &[u8], max_out: usize) -> Result<Vec<u8>> {
+fn inflate_with(d: &mut DecompressorOxide, data: &[u8], max_out: usize) -> Result<Vec<u8>> {
+    let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
+        | inflate_flags::TINFL_FLAG_COMPUTE_ADLER32
+        | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    // One byte more than allowed, to tell "exactly max_out" from "more".
     let cap = max_out.saturating_add(1);
-    let mut out = Vec::with_capacity(data.len().saturating_mul(3).clamp(64, cap));
+    let mut out = vec![0u8; data.len().saturating_mul(3).clamp(64, cap)];
+    let mut input = data;
+    let mut written = 0usize;
     loop {
-        let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
-        let input = data.get(consumed..).unwrap_or_default();
-        let before = (d.total_in(), d.total_out());
-        let status = d
-            .decompress_vec(input, &mut out, FlushDecompress::None)
-            .map_err(|e| DccError::Inflate(e.to_string()))?;
-        if out.len() > max_out {
-            return Err(DccError::TooLarge {
-                what: "inflated payload",
-                actual: out.len(),
-                limit: max_out,
-            });
-        }
+        let (status, consumed, produced) = decompress(d, input, &mut out, written, flags);
+        written = written.saturating_add(produced);
+        input = input.get(consumed..).unwrap_or_default();
         match status {
-            Status::StreamEnd => break,
-            Status::Ok | Status::BufError => {
-                if out.len() == out.capacity() {
-                    // Room for more output, never beyond the cap (+1 to detect the excess).
-                    let more = out.capacity().min(cap.saturating_sub(out.len())).max(1);
-                    out.reserve_exact(more);
-                } else if (d.total_in(), d.total_out()) == before {
-                    return Err(DccError::Inflate("truncated stream".into()));
-                }
+            TINFLStatus::Done => break,
+            TINFLStatus::HasMoreOutput if out.len() < cap => {
+                let grown = out.len().saturating_mul(2).min(cap);
+                out.resize(grown, 0);
             }
+            TINFLStatus::HasMoreOutput => {
+                return Err(DccError::TooLarge {
+                    what: "inflated payload",
+                    actual: written,
+                    limit: max_out,
+                })
+            }
+            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                return Err(DccError::Inflate("truncated stream".into()))
+            }
+            TINFLStatus::Adler32Mismatch => {
+                return Err(DccError::Inflate("Adler-32 checksum mismatch".into()))
+            }
+            // `Failed`, `BadParam` and whatever a later version adds.
+            _ => return Err(DccError::Inflate("invalid zlib stream".into())),
         }
     }
-    let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
-    if consumed != data.len() {
+    if written > max_out {
+        return Err(DccError::TooLarge {
+            what: "inflated payload",
+            actual: written,
+            limit: max_out,
+        });
+    }
+    if !input.is_empty() {
         return Err(DccError::Inflate(format!(
             "{} bytes after the end of the stream",
-            data.len().saturating_sub(consumed)
+            input.len()
         )));
     }
+    out.truncate(written);
     Ok(out)
 }
 
-/// Deflate with zlib framing at the best compression level.
+/// Deflate (zlib, best compression), for issuing.
 ///
 /// # Errors
-/// [`DccError::Inflate`] if the encoder fails (it does not, writing to memory).
+/// None today; the `Result` keeps the signature of a fallible encoder.
 pub fn deflate(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(data)
-        .map_err(|e| DccError::Inflate(e.to_string()))?;
-    enc.finish().map_err(|e| DccError::Inflate(e.to_string()))
+    Ok(miniz_oxide::deflate::compress_to_vec_zlib(data, 9))
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ impl Vector {
     fn json_of_cbor_field(&self) -> Option<Value> {
         let cbor = hex(self.str("CBOR")?)?;
         if let Ok(claims) = Claims::from_cbor(&cbor, self.limits.max_cbor_depth) {
-            return Some(claims.payload);
+            return Some(claims.payload().clone());
         }
         let v: ciborium::value::Value = ciborium::de::from_reader(cbor.as_slice()).ok()?;
         cbor_to_json(&v)
@@ -165,17 +165,17 @@ impl Vector {
                 let json_ok = self
                     .v
                     .get("JSON")
-                    .is_none_or(|j| json_eq(j, &claims.payload));
+                    .is_none_or(|j| json_eq(j, claims.payload()));
                 let cbor_ok = match self.str("CBOR") {
                     Some(_) => self
                         .json_of_cbor_field()
-                        .is_some_and(|c| json_eq(&c, &claims.payload)),
+                        .is_some_and(|c| json_eq(&c, claims.payload())),
                     None => true,
                 };
                 if std::env::var_os("DGC_DEBUG").is_some() && !(json_ok && cbor_ok) {
                     eprintln!(
                         "decode: ours {}\n   json {:?}\n   cbor {:?}",
-                        claims.payload,
+                        claims.payload(),
                         self.v.get("JSON"),
                         self.json_of_cbor_field()
                     );
@@ -188,11 +188,11 @@ impl Vector {
                     Some(p) => qes_dcc::decode(p, &self.limits).ok().map(|d| d.claims),
                     None => self.claims(),
                 };
-                claims.is_some_and(|c| json_eq(json, &c.payload))
+                claims.is_some_and(|c| json_eq(json, c.payload()))
             }
             "EXPECTEDSCHEMAVALIDATION" => {
                 let payload = match self.claims() {
-                    Some(c) => c.payload,
+                    Some(c) => c.payload().clone(),
                     None => self.v.get("JSON")?.clone(),
                 };
                 let r = check_schema(&payload);
@@ -227,7 +227,7 @@ impl Vector {
                 let Some(cert) = self.certificate() else {
                     return Some(false);
                 };
-                let Some(kind) = CertificateType::of_json(&claims.payload) else {
+                let Some(kind) = CertificateType::of_json(claims.payload()) else {
                     return Some(false);
                 };
                 check_key_usage(&Dsc::new(cert).ok()?, kind).is_ok()
@@ -238,16 +238,11 @@ impl Vector {
                 let c = match self.str("CBOR") {
                     Some(_) => self.json_of_cbor_field(),
                     None => {
-                        let claims = Claims {
-                            iss: None,
-                            iat: None,
-                            exp: None,
-                            payload: json.clone(),
-                        };
+                        let claims = Claims::new(None, None, None, json.clone());
                         let cbor = claims.to_cbor().ok()?;
                         Claims::from_cbor(&cbor, self.limits.max_cbor_depth)
                             .ok()
-                            .map(|c| c.payload)
+                            .map(|c| c.payload().clone())
                     }
                 };
                 if std::env::var_os("DGC_DEBUG").is_some()
