@@ -237,16 +237,13 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// [`DccError::NotJson`] with the JSON pointer of the offending value, [`DccError::Cbor`]
     /// for malformed input.
-    fn json(&mut self, depth: usize, path: &mut String) -> Result<Json<'a>> {
+    fn json(&mut self, depth: usize) -> Result<Json<'a>> {
         if depth > self.max_depth {
             return Err(err("nested too deeply"));
         }
-        let not_json = |path: &str| DccError::NotJson {
-            path: if path.is_empty() {
-                "/".into()
-            } else {
-                path.into()
-            },
+        // The pointer is built while unwinding (see `within`); "" here is this item.
+        let not_json = || DccError::NotJson {
+            path: String::new(),
         };
         let ib = self.peek().ok_or_else(|| err("truncated"))?;
         let (major, ai) = (ib >> 5, ib & 0x1f);
@@ -268,11 +265,10 @@ impl<'a> Reader<'a> {
                         }
                         _ => {}
                     }
-                    let len = path.len();
-                    path.push('/');
-                    path.push_str(&i.to_string());
-                    out.push(self.json(depth + 1, path)?);
-                    path.truncate(len);
+                    out.push(
+                        self.json(depth + 1)
+                            .map_err(|e| within(e, &i.to_string()))?,
+                    );
                     i += 1;
                 }
                 Ok(Json::Array(out))
@@ -292,13 +288,9 @@ impl<'a> Reader<'a> {
                         _ => {}
                     }
                     let Some(key) = self.text(depth + 1)? else {
-                        return Err(not_json(path));
+                        return Err(not_json());
                     };
-                    let len = path.len();
-                    path.push('/');
-                    path.push_str(&key);
-                    let v = self.json(depth + 1, path)?;
-                    path.truncate(len);
+                    let v = self.json(depth + 1).map_err(|e| within(e, &key))?;
                     out.push((key, v));
                     i += 1;
                 }
@@ -308,7 +300,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 self.argument(ai)?
                     .ok_or_else(|| err("indefinite length on an integer or tag"))?;
-                self.json(depth + 1, path)
+                self.json(depth + 1)
             }
             // Leaves.
             _ => match self.item(depth)? {
@@ -316,11 +308,11 @@ impl<'a> Reader<'a> {
                 Value::Bool(b) => Ok(Json::Bool(b)),
                 Value::Uint(n) => Ok(Json::Number(Number::Unsigned(n))),
                 v @ Value::Nint(_) => Ok(Json::Number(Number::Negative(
-                    as_i64(&v).ok_or_else(|| not_json(path))?,
+                    as_i64(&v).ok_or_else(not_json)?,
                 ))),
                 Value::Float(f) if f.is_finite() => Ok(Json::Number(Number::Float(f))),
                 // Byte strings, `undefined`, other simple values and non-finite floats.
-                _ => Err(not_json(path)),
+                _ => Err(not_json()),
             },
         }
     }
@@ -351,6 +343,24 @@ impl<'a> Reader<'a> {
                 _ => Ok(None),
             },
         }
+    }
+}
+
+/// A [`DccError::NotJson`] inside member or element `segment`: its pointer, one level up.
+fn within(e: DccError, segment: &str) -> DccError {
+    match e {
+        DccError::NotJson { path } => DccError::NotJson {
+            path: format!("/{segment}{path}"),
+        },
+        e => e,
+    }
+}
+
+/// A [`DccError::NotJson`] of the whole item: its pointer is `/`.
+fn at_root(e: DccError) -> DccError {
+    match e {
+        DccError::NotJson { path } if path.is_empty() => DccError::NotJson { path: "/".into() },
+        e => e,
     }
 }
 
@@ -441,7 +451,7 @@ impl<'a> MapReader<'a> {
             if as_i64(&k) == Some(wanted) && found.is_none() {
                 if self.reader.peek().map(|b| b >> 5) == Some(5) {
                     let start = self.reader.pos;
-                    let json = self.reader.json(2, &mut String::new())?;
+                    let json = self.reader.json(2).map_err(at_root)?;
                     let bytes = self
                         .reader
                         .buf
@@ -509,7 +519,7 @@ pub(crate) fn decode_json(bytes: &[u8], max_depth: usize) -> Result<Json<'_>> {
         pos: 0,
         max_depth,
     };
-    let v = r.json(0, &mut String::new())?;
+    let v = r.json(0).map_err(at_root)?;
     if r.remaining() != 0 {
         return Err(DccError::Cbor(format!(
             "{} trailing bytes after the data item",
@@ -763,7 +773,82 @@ mod tests {
         })
     }
 
+    /// The reference CBOR → JSON mapping, written plainly over a decoded [`Value`]: tags
+    /// unwrapped, maps inserted in order into a `serde_json::Map` (the last of a repeated key
+    /// wins), and the JSON pointer of the first item without a JSON form.
+    fn reference_json(v: &Value, path: &str) -> core::result::Result<serde_json::Value, String> {
+        use serde_json::Value as J;
+        let here = || {
+            if path.is_empty() {
+                "/".to_owned()
+            } else {
+                path.to_owned()
+            }
+        };
+        Ok(match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Text(t) => J::String(t.clone()),
+            Value::Uint(n) => J::from(*n),
+            Value::Nint(_) => J::from(as_i64(v).ok_or_else(here)?),
+            Value::Float(f) => J::Number(serde_json::Number::from_f64(*f).ok_or_else(here)?),
+            Value::Tag(_, inner) => reference_json(inner, path)?,
+            Value::Array(items) => J::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| reference_json(x, &format!("{path}/{i}")))
+                    .collect::<core::result::Result<_, _>>()?,
+            ),
+            Value::Map(entries) => {
+                let mut out = serde_json::Map::new();
+                for (k, x) in entries {
+                    let Value::Text(k) = k else {
+                        return Err(here());
+                    };
+                    out.insert(k.clone(), reference_json(x, &format!("{path}/{k}"))?);
+                }
+                J::Object(out)
+            }
+            Value::Bytes(_) | Value::Undefined | Value::Simple(_) => return Err(here()),
+        })
+    }
+
+    #[test]
+    fn json_pointer_of_an_item_without_json_form() {
+        let v = Value::Map(vec![(
+            Value::Text("a".into()),
+            Value::Array(vec![Value::Null, Value::Bytes(vec![1])]),
+        )]);
+        assert!(matches!(
+            decode_json(&encode(&v), 16),
+            Err(DccError::NotJson { path }) if path == "/a/1"
+        ));
+        assert!(matches!(
+            decode_json(&encode(&Value::Undefined), 16),
+            Err(DccError::NotJson { path }) if path == "/"
+        ));
+    }
+
     proptest! {
+        /// The borrowed reader agrees with the reference mapping on every value: the same
+        /// JSON, or the same pointer to what has no JSON form.
+        #[test]
+        fn json_view_agrees_with_the_reference(v in any_value(), f in any::<f64>()) {
+            let v = Value::Array(vec![v, Value::Float(f)]);
+            let ours = decode_json(&encode(&v), 16).map(|j| j.to_serde());
+            match (ours, reference_json(&v, "")) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(DccError::NotJson { path }), Err(p)) => prop_assert_eq!(path, p),
+                (a, b) => prop_assert!(false, "ours {:?}, reference {:?}", a, b),
+            }
+        }
+
+        #[test]
+        fn json_view_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = decode_json(&bytes, 16);
+        }
+
         #[test]
         fn round_trip(v in any_value()) {
             prop_assert_eq!(decode_one(&encode(&v), 16).unwrap(), v);

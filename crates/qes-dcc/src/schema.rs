@@ -236,7 +236,9 @@ fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
     }
 }
 
-/// A failed keyword and the path to it, built while unwinding (only on failure).
+/// A failed keyword and the path to it, built while unwinding (only on failure, and only
+/// where the failure is reported: not inside `anyOf`, `oneOf` or `not`, whose alternatives
+/// fail as a matter of course).
 struct Fail {
     keyword: &'static str,
     path: Vec<String>,
@@ -249,9 +251,11 @@ fn fail(keyword: &'static str) -> Fail {
     }
 }
 
-fn at(segment: impl ToString) -> impl FnOnce(Fail) -> Fail {
+fn at(trace: bool, segment: impl ToString) -> impl FnOnce(Fail) -> Fail {
     move |mut f| {
-        f.path.push(segment.to_string());
+        if trace {
+            f.path.push(segment.to_string());
+        }
         f
     }
 }
@@ -309,7 +313,7 @@ impl Schema {
 
     /// [`Schema::validate`] of a payload read from CBOR.
     pub(crate) fn validate_view(&self, instance: &Json<'_>) -> Result<()> {
-        self.check(0, instance, 0).map_err(|f| {
+        self.check(0, instance, 0, true).map_err(|f| {
             let path: String = f.path.iter().rev().map(|s| format!("/{s}")).collect();
             DccError::Schema {
                 path: if path.is_empty() { "/".into() } else { path },
@@ -318,7 +322,14 @@ impl Schema {
         })
     }
 
-    fn check(&self, id: usize, v: &Json<'_>, depth: usize) -> core::result::Result<(), Fail> {
+    /// Check `v` against node `id`; `trace`: record the path of a failure.
+    fn check(
+        &self,
+        id: usize,
+        v: &Json<'_>,
+        depth: usize,
+        trace: bool,
+    ) -> core::result::Result<(), Fail> {
         let n = self.nodes.get(id).ok_or_else(|| fail("$ref"))?;
         if depth > MAX_DEPTH || n.broken_ref {
             return Err(fail("$ref"));
@@ -329,7 +340,7 @@ impl Schema {
             None => {}
         }
         if let Some(r) = n.reference {
-            self.check(r, v, depth + 1)?;
+            self.check(r, v, depth + 1, trace)?;
         }
         if let Some(types) = &n.types {
             if !types.iter().any(|t| t.matches(v)) {
@@ -348,14 +359,17 @@ impl Schema {
         }
         match v {
             Json::String(text) => {
-                if n.max_length.is_some() || n.min_length.is_some() {
-                    let chars = as_u64(text.chars().count());
-                    if n.max_length.is_some_and(|m| chars > m) {
-                        return Err(fail("maxLength"));
-                    }
-                    if n.min_length.is_some_and(|m| chars < m) {
-                        return Err(fail("minLength"));
-                    }
+                // Lengths count characters; the byte length bounds them from above, so the
+                // characters are counted only when the bytes cannot decide.
+                let bytes = as_u64(text.len());
+                let chars = || as_u64(text.chars().count());
+                if n.max_length.is_some_and(|m| bytes > m && chars() > m) {
+                    return Err(fail("maxLength"));
+                }
+                if n.min_length
+                    .is_some_and(|m| m > 0 && (bytes < m || chars() < m))
+                {
+                    return Err(fail("minLength"));
                 }
                 match &n.pattern {
                     Some(Ok(re)) if !re.is_match(text) => return Err(fail("pattern")),
@@ -382,7 +396,8 @@ impl Schema {
                 }
                 if let Some(item) = n.items {
                     for (i, x) in items.iter().enumerate() {
-                        self.check(item, x, depth + 1).map_err(at(i))?;
+                        self.check(item, x, depth + 1, trace)
+                            .map_err(at(trace, i))?;
                     }
                 }
             }
@@ -393,7 +408,7 @@ impl Schema {
                 for r in &n.required {
                     while members.next_if(|k| *k < r.as_str()).is_some() {}
                     if members.next_if(|k| *k == r.as_str()).is_none() {
-                        return Err(at(r)(fail("required")));
+                        return Err(at(trace, r)(fail("required")));
                     }
                 }
                 let mut properties = n.properties.iter().peekable();
@@ -403,10 +418,12 @@ impl Schema {
                         .is_some()
                     {}
                     match properties.next_if(|(name, _)| name.as_str() == k.as_ref()) {
-                        Some((_, sub)) => self.check(*sub, x, depth + 1).map_err(at(k))?,
+                        Some((_, sub)) => self
+                            .check(*sub, x, depth + 1, trace)
+                            .map_err(at(trace, k))?,
                         None => {
                             if let Some(ap) = n.additional {
-                                self.check(ap, x, depth + 1).map_err(at(k))?;
+                                self.check(ap, x, depth + 1, trace).map_err(at(trace, k))?;
                             }
                         }
                     }
@@ -415,13 +432,13 @@ impl Schema {
             _ => {}
         }
         for sub in &n.all_of {
-            self.check(*sub, v, depth + 1)?;
+            self.check(*sub, v, depth + 1, trace)?;
         }
         if !n.any_of.is_empty()
             && !n
                 .any_of
                 .iter()
-                .any(|sub| self.check(*sub, v, depth + 1).is_ok())
+                .any(|sub| self.check(*sub, v, depth + 1, false).is_ok())
         {
             return Err(fail("anyOf"));
         }
@@ -429,14 +446,14 @@ impl Schema {
             let passing = n
                 .one_of
                 .iter()
-                .filter(|sub| self.check(**sub, v, depth + 1).is_ok())
+                .filter(|sub| self.check(**sub, v, depth + 1, false).is_ok())
                 .count();
             if passing != 1 {
                 return Err(fail("oneOf"));
             }
         }
         if let Some(not) = n.not {
-            if self.check(not, v, depth + 1).is_ok() {
+            if self.check(not, v, depth + 1, false).is_ok() {
                 return Err(fail("not"));
             }
         }
