@@ -6,7 +6,10 @@
 //! - `dcc_es256/hc1_verify`: `Verifier::verify` of the whole `HC1:` string (prefix, Base45,
 //!   inflate, COSE, CWT, kid lookup, raw r‖s → DER, signature, DSC validity, expiry, key usage,
 //!   JSON schema, value sets, business rules);
-//! - the same two for RSA-2048 PSS (PS256) in `dcc_ps256`.
+//! - `dcc_es256/hc1_decode`: `decode` of the same string (every step up to the typed payload
+//!   and its schema, no signature, no rules): the share of `hc1_verify` that is not the
+//!   signature check;
+//! - the same three for RSA-2048 PSS (PS256) in `dcc_ps256`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
@@ -15,7 +18,8 @@ use chrono::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use qes::cert::{verify_signature, AlgorithmPolicy, Certificate, ParseMode};
 use qes::dcc::{
-    CertificateBuilder, Entry, HealthCertificate, PersonName, TrustList, Vaccination, Verifier,
+    decode, CertificateBuilder, Entry, HealthCertificate, Limits, PersonName, TrustList,
+    Vaccination, Verifier,
 };
 use qes::signer::{ecdsa_raw_to_der, Curve, DigestAlgorithm, SignatureAlgorithm, SoftwareKey};
 use qes_testkit::{DccType, EndEntity, KeyAlgorithm, TestPki};
@@ -101,6 +105,10 @@ fn group(c: &mut Criterion, name: &str, key: KeyAlgorithm) {
             assert!(report.accepted());
             report
         })
+    });
+    let limits = Limits::default();
+    g.bench_function("hc1_decode", |b| {
+        b.iter(|| decode(black_box(hc1.text()), &limits).unwrap())
     });
     g.finish();
 }

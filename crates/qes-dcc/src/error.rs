@@ -132,7 +132,7 @@ pub enum DccError {
     #[error("{field} = {code:?} is not in the value set {value_set}")]
     ValueSet {
         /// The field (e.g. `v/0/mp`).
-        field: String,
+        field: &'static str,
         /// The code.
         code: String,
         /// The value set id.
@@ -150,8 +150,11 @@ pub enum DccError {
     #[error("trust list: {0}")]
     TrustList(String),
     /// Issuing: the signer failed or cannot produce ES256/PS256.
+    ///
+    /// Boxed: the signer's error is the largest of all, and every `Result` of the crate would
+    /// otherwise carry its size.
     #[error("signing failed: {0}")]
-    Sign(#[from] qes_signer::SignError),
+    Sign(#[source] Box<qes_signer::SignError>),
     /// A UVCI is malformed or its check character is wrong.
     #[error("UVCI: {0}")]
     Uvci(&'static str),
@@ -163,5 +166,25 @@ pub enum DccError {
     Input(String),
 }
 
+impl From<qes_signer::SignError> for DccError {
+    fn from(e: qes_signer::SignError) -> Self {
+        Self::Sign(Box::new(e))
+    }
+}
+
 /// `Result` with [`DccError`].
 pub type Result<T, E = DccError> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    /// Every `Result` of the crate carries the error's size: keep it small (the verifier's
+    /// decoding returns a `Result` per CBOR item).
+    #[test]
+    fn the_error_stays_small() {
+        assert!(
+            size_of::<super::DccError>() <= 56,
+            "{}",
+            size_of::<super::DccError>()
+        );
+    }
+}

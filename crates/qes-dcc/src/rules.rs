@@ -66,12 +66,12 @@ fn rule(rule: &'static str, reason: impl Into<String>) -> DccError {
     }
 }
 
-fn in_set(set: &ValueSet, field: &str, code: &str) -> Result<()> {
+fn in_set(set: &ValueSet, field: &'static str, code: &str) -> Result<()> {
     if set.contains(code) {
         Ok(())
     } else {
         Err(DccError::ValueSet {
-            field: field.into(),
+            field,
             code: code.into(),
             value_set: match set.id.as_str() {
                 "disease-agent-targeted" => "disease-agent-targeted",

@@ -9,6 +9,7 @@
 //! the reference validators the upstream vectors were judged with. The schemas are vendored in
 //! `data/schemas/` (Apache-2.0, source commit beside them).
 
+use core::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -406,26 +407,17 @@ impl Schema {
                 // over each pair.
                 let mut members = obj.iter().map(|(k, _)| k.as_ref()).peekable();
                 for r in &n.required {
-                    while members.next_if(|k| *k < r.as_str()).is_some() {}
-                    if members.next_if(|k| *k == r.as_str()).is_none() {
+                    if next_equal(&mut members, |k| k.cmp(&r.as_str())).is_none() {
                         return Err(at(trace, r)(fail("required")));
                     }
                 }
                 let mut properties = n.properties.iter().peekable();
                 for (k, x) in obj {
-                    while properties
-                        .next_if(|(name, _)| name.as_str() < k.as_ref())
-                        .is_some()
-                    {}
-                    match properties.next_if(|(name, _)| name.as_str() == k.as_ref()) {
-                        Some((_, sub)) => self
-                            .check(*sub, x, depth + 1, trace)
-                            .map_err(at(trace, k))?,
-                        None => {
-                            if let Some(ap) = n.additional {
-                                self.check(ap, x, depth + 1, trace).map_err(at(trace, k))?;
-                            }
-                        }
+                    let sub = next_equal(&mut properties, |(name, _)| name.as_str().cmp(k))
+                        .map(|(_, sub)| *sub)
+                        .or(n.additional);
+                    if let Some(sub) = sub {
+                        self.check(sub, x, depth + 1, trace).map_err(at(trace, k))?;
                     }
                 }
             }
@@ -458,6 +450,24 @@ impl Schema {
             }
         }
         Ok(())
+    }
+}
+
+/// In a sorted sequence, skip the items ordered before the sought one and take the one equal
+/// to it, if any (`order`: an item's order relative to the sought one). One comparison per
+/// item passed.
+fn next_equal<I: Iterator>(
+    items: &mut core::iter::Peekable<I>,
+    mut order: impl FnMut(&I::Item) -> Ordering,
+) -> Option<I::Item> {
+    loop {
+        match order(items.peek()?) {
+            Ordering::Less => {
+                items.next();
+            }
+            Ordering::Equal => return items.next(),
+            Ordering::Greater => return None,
+        }
     }
 }
 

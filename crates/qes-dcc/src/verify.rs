@@ -294,11 +294,10 @@ fn decode_into(report: &mut Report, text: &str, limits: &Limits) -> Option<Read>
     }
     let b45 = report.record(Step::Prefix, strip_prefix(text))?;
     let compressed = report.record(Step::Base45, base45::decode(b45, limits.max_text_len))?;
-    let cose = report.record(
-        Step::Inflate,
-        zlib::inflate(&compressed, limits.max_inflated_len),
-    )?;
-    decode_cose_into(report, &cose, limits)
+    zlib::with_inflated(&compressed, limits.max_inflated_len, |cose| {
+        let cose = report.record(Step::Inflate, cose)?;
+        decode_cose_into(report, cose, limits)
+    })
 }
 
 fn decode_cose_into(report: &mut Report, bytes: &[u8], limits: &Limits) -> Option<Read> {
