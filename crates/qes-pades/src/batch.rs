@@ -148,7 +148,7 @@ impl PadesSigner<'_> {
             });
         }
         let (signer, timestamper) = self.parts();
-        let reserved = self.reserved_contents();
+        let reserved = self.reserved_contents()?;
 
         // Pass 1: lay out each document, record its signed attributes.
         let recorder = Recorder {

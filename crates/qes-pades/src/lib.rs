@@ -30,6 +30,6 @@ pub use report::{
     ByteRangeProblem, CertificationProblem, Coverage, DictionaryConflict, PadesLevel, PdfReport,
     SignatureKind, SignatureReport,
 };
-pub use sign::{PadesSigner, CONTENTS_OVERHEAD, TIMESTAMP_RESERVE};
-pub use timestamp::{DocumentTimestamper, DOCUMENT_TIMESTAMP_RESERVE};
+pub use sign::{PadesSigner, CONTENTS_OVERHEAD};
+pub use timestamp::{DocumentTimestamper, TIMESTAMP_MARGIN};
 pub use verify::{PadesVerifier, MAX_SIGNATURE_FIELDS, SIGNING_TIME_TOLERANCE_SECS};

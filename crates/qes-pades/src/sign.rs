@@ -7,6 +7,7 @@ use crate::appearance::{Appearance, AppearanceDetails, Rect};
 use crate::embed::{embed, write_signed, Embedding, Visible};
 use crate::pdf::write::{text_string, write_object, write_string};
 use crate::pdf::{Document, Object};
+use crate::timestamp::probe_reserve;
 use crate::DocMdpLevel;
 #[cfg(doc)]
 use crate::Error;
@@ -15,13 +16,11 @@ use chrono::{DateTime, Utc};
 use qes_cms::{CadesBuilder, Timestamper};
 use qes_signer::Signer;
 use std::io::{Read, Seek, Write};
+use std::sync::OnceLock;
 
 /// Bytes reserved in `/Contents` beyond the certificates: signed attributes, the signature
 /// value (up to RSA-8192) and CMS structure.
 pub const CONTENTS_OVERHEAD: usize = 4096;
-/// Bytes reserved in `/Contents` for a signature timestamp token (TSTInfo, the TSA's
-/// signature and its certificate chain).
-pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 
 /// Signs PDF documents as PAdES baseline B-B, or B-T with a timestamper.
 ///
@@ -60,6 +59,8 @@ pub struct PadesSigner<'s> {
     certification: Option<DocMdpLevel>,
     placement: Option<(usize, Rect)>,
     appearance: Option<Appearance>,
+    /// The timestamp token reserve measured by the first probe (see `reserved_contents`).
+    probed_stamp: OnceLock<usize>,
 }
 
 impl std::fmt::Debug for PadesSigner<'_> {
@@ -88,6 +89,7 @@ impl<'s> PadesSigner<'s> {
             certification: None,
             placement: None,
             appearance: None,
+            probed_stamp: OnceLock::new(),
         }
     }
 
@@ -168,29 +170,43 @@ impl<'s> PadesSigner<'s> {
     }
 
     /// Reserve exactly `bytes` for the DER signature in `/Contents` instead of the
-    /// estimate (certificates + [`CONTENTS_OVERHEAD`] + [`TIMESTAMP_RESERVE`] when
-    /// timestamped).
+    /// estimate of [`PadesSigner::reserved_contents`].
     pub fn with_reserved_contents(mut self, bytes: usize) -> Self {
         self.reserved = Some(bytes);
         self
     }
 
-    /// The bytes reserved for the DER signature.
-    pub fn reserved_contents(&self) -> usize {
-        self.reserved.unwrap_or_else(|| {
-            let certs: usize = std::iter::once(self.signer.certificate())
-                .chain(self.signer.chain())
-                .map(|c| c.der().len())
-                .sum();
-            let stamp = if self.timestamper.is_some() {
-                TIMESTAMP_RESERVE
-            } else {
-                0
-            };
-            certs
-                .saturating_add(CONTENTS_OVERHEAD)
-                .saturating_add(stamp)
-        })
+    /// The bytes reserved for the DER signature: the size given to
+    /// [`PadesSigner::with_reserved_contents`], else the signer's certificate and chain plus
+    /// [`CONTENTS_OVERHEAD`], plus — for B-T — the size of a real token from the timestamper
+    /// and [`crate::TIMESTAMP_MARGIN`]. That token comes from one probe request (over a zero
+    /// digest), made the first time this signer needs it and remembered for every later
+    /// document it signs: the reserve follows the TSA's actual certificate chain, so a
+    /// timestamp never fails to fit and nothing is signed twice.
+    ///
+    /// # Errors
+    /// [`Error::Timestamp`] when the probe request fails.
+    pub fn reserved_contents(&self) -> Result<usize> {
+        if let Some(bytes) = self.reserved {
+            return Ok(bytes);
+        }
+        let certs: usize = std::iter::once(self.signer.certificate())
+            .chain(self.signer.chain())
+            .map(|c| c.der().len())
+            .sum();
+        let stamp = match self.timestamper {
+            None => 0,
+            Some(tsa) => match self.probed_stamp.get() {
+                Some(&bytes) => bytes,
+                None => {
+                    let bytes = probe_reserve(tsa)?;
+                    *self.probed_stamp.get_or_init(|| bytes)
+                }
+            },
+        };
+        Ok(certs
+            .saturating_add(CONTENTS_OVERHEAD)
+            .saturating_add(stamp))
     }
 
     /// The same options over another signer and timestamper (hook of `batch`'s two passes).
@@ -205,6 +221,8 @@ impl<'s> PadesSigner<'s> {
         PadesSigner {
             signer,
             timestamper,
+            // Another timestamper: its tokens are measured again.
+            probed_stamp: OnceLock::new(),
             ..self.clone()
         }
     }
@@ -293,7 +311,7 @@ impl<'s> PadesSigner<'s> {
             visible,
             field_name: self.field_name.as_deref(),
             dict_head: self.dictionary_head(),
-            reserved: self.reserved_contents(),
+            reserved: self.reserved_contents()?,
             algorithm: builder.digest_algorithm(),
             certify: self.certification.is_some(),
             document_timestamp: false,

@@ -7,9 +7,26 @@ use crate::pdf::Document;
 use crate::{Error, Result};
 use qes_cms::Timestamper;
 use std::io::{Read, Seek, Write};
+use std::sync::OnceLock;
 
-/// Bytes reserved in `/Contents` for a document timestamp token.
-pub const DOCUMENT_TIMESTAMP_RESERVE: usize = 16 * 1024;
+/// Bytes reserved in `/Contents` beyond the length of a probe token: room for the real
+/// token's serial number, `genTime` fraction and nonce being longer than the probe's.
+pub const TIMESTAMP_MARGIN: usize = 1024;
+
+/// The `/Contents` bytes to reserve for a token from `timestamper`: the DER length of one
+/// probe token over a zero digest (same TSA, same request form, so the same certificates)
+/// plus [`TIMESTAMP_MARGIN`].
+///
+/// # Errors
+/// [`Error::Timestamp`] when the probe request fails.
+pub(crate) fn probe_reserve(timestamper: &dyn Timestamper) -> Result<usize> {
+    let algorithm = timestamper.digest_algorithm();
+    let zero = vec![0u8; algorithm.output_len()];
+    let token = timestamper
+        .timestamp(algorithm, &zero)
+        .map_err(Error::Timestamp)?;
+    Ok(token.len().saturating_add(TIMESTAMP_MARGIN))
+}
 
 /// Adds a document timestamp to a PDF (ISO 32000-2 §12.8.5; ETSI EN 319 142-1 §5.4.3).
 ///
@@ -21,7 +38,9 @@ pub const DOCUMENT_TIMESTAMP_RESERVE: usize = 16 * 1024;
 pub struct DocumentTimestamper<'t> {
     timestamper: &'t dyn Timestamper,
     field_name: Option<String>,
-    reserved: usize,
+    reserved: Option<usize>,
+    /// The reserve measured by the first probe, kept for every later document.
+    probed: OnceLock<usize>,
 }
 
 impl std::fmt::Debug for DocumentTimestamper<'_> {
@@ -39,7 +58,8 @@ impl<'t> DocumentTimestamper<'t> {
         Self {
             timestamper,
             field_name: None,
-            reserved: DOCUMENT_TIMESTAMP_RESERVE,
+            reserved: None,
+            probed: OnceLock::new(),
         }
     }
 
@@ -49,9 +69,11 @@ impl<'t> DocumentTimestamper<'t> {
         self
     }
 
-    /// Reserve `bytes` for the token instead of [`DOCUMENT_TIMESTAMP_RESERVE`].
+    /// Reserve `bytes` for the token instead of measuring a probe token (one extra request,
+    /// the first time this timestamper is used, whose length plus [`TIMESTAMP_MARGIN`] is
+    /// reserved for every document).
     pub fn with_reserved_contents(mut self, bytes: usize) -> Self {
-        self.reserved = bytes;
+        self.reserved = Some(bytes);
         self
     }
 
@@ -101,11 +123,18 @@ impl<'t> DocumentTimestamper<'t> {
 
     /// The incremental update that timestamps `doc`.
     fn update_for(&self, doc: &Document<'_>) -> Result<Vec<u8>> {
+        let reserved = match (self.reserved, self.probed.get()) {
+            (Some(bytes), _) | (None, Some(&bytes)) => bytes,
+            (None, None) => {
+                let bytes = probe_reserve(self.timestamper)?;
+                *self.probed.get_or_init(|| bytes)
+            }
+        };
         let embedding = Embedding {
             field_name: self.field_name.as_deref(),
             dict_head: b"<</Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161"
                 .to_vec(),
-            reserved: self.reserved,
+            reserved,
             algorithm: self.timestamper.digest_algorithm(),
             certify: false,
             document_timestamp: true,

@@ -93,3 +93,27 @@ fn a_token_that_does_not_fit_is_an_error() {
         Err(Error::ContentsTooSmall { reserved: 64, .. })
     ));
 }
+
+/// A TSA with a long certificate chain (over 20 KiB per token) still fits: the reserve is
+/// measured from a probe token, not fixed.
+#[test]
+fn a_large_token_fits() {
+    let large = common::tsa_with_large_chain();
+    let input = minimal_pdf("x");
+    let stamper = DocumentTimestamper::new(&large);
+    let once = stamper.timestamp(&input).unwrap();
+    let twice = stamper.timestamp(&once).unwrap();
+    let report = verify(&twice);
+    assert!(report.all_passed(), "{report:#?}");
+    assert_eq!(report.signatures.len(), 2);
+    for s in &report.signatures {
+        assert_eq!(s.kind, SignatureKind::DocumentTimestamp);
+    }
+    // Control: the former fixed 16 KiB reserve is too small for it.
+    assert!(matches!(
+        DocumentTimestamper::new(&large)
+            .with_reserved_contents(16 * 1024)
+            .timestamp(&input),
+        Err(Error::ContentsTooSmall { .. })
+    ));
+}

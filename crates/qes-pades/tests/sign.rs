@@ -238,8 +238,48 @@ fn too_small_a_reservation_is_an_error_not_a_broken_file() {
     // The estimate always fits (control), also with a timestamp.
     let tsa = tsa();
     let s = PadesSigner::new(&signer).with_timestamper(&tsa);
-    assert!(s.reserved_contents() > 12 * 1024);
     assert!(s.sign(&input).is_ok());
+}
+
+/// The `/Contents` reserve follows the TSA's real tokens (one probe, remembered): a TSA
+/// sending a long certificate chain still fits, and a small one does not bloat the file.
+#[test]
+fn the_timestamp_reserve_is_measured_from_the_tsa() {
+    let signer = holder();
+    let input = minimal_pdf("x");
+    let certs: usize = std::iter::once(qes_signer::Signer::certificate(&signer))
+        .chain(qes_signer::Signer::chain(&signer))
+        .map(|c| c.der().len())
+        .sum();
+    let bare = certs + qes_pades::CONTENTS_OVERHEAD;
+
+    let small = tsa();
+    let s = PadesSigner::new(&signer).with_timestamper(&small);
+    let small_reserve = s.reserved_contents().unwrap();
+    assert!(small_reserve > bare + qes_pades::TIMESTAMP_MARGIN);
+    assert!(small_reserve < bare + 12 * 1024, "{small_reserve}");
+
+    let large = common::tsa_with_large_chain();
+    let l = PadesSigner::new(&signer).with_timestamper(&large);
+    let large_reserve = l.reserved_contents().unwrap();
+    assert!(large_reserve > bare + 16 * 1024, "{large_reserve}");
+    // Remembered: the same figure without another request.
+    assert_eq!(l.reserved_contents().unwrap(), large_reserve);
+    let out = l.sign(&input).unwrap();
+    let report = cms_report(&out);
+    let s = &report.signers[0];
+    assert_eq!(s.indication, Indication::TotalPassed, "{report:#?}");
+    assert_eq!(s.timestamps.len(), 1);
+    // Twice with the same signer (the remembered reserve), and a second document.
+    assert!(l.sign(&out).is_ok());
+    // The old fixed 12 KiB reserve would not have held this token (control).
+    assert!(matches!(
+        PadesSigner::new(&signer)
+            .with_timestamper(&large)
+            .with_reserved_contents(bare + 12 * 1024)
+            .sign(&input),
+        Err(Error::ContentsTooSmall { .. })
+    ));
 }
 
 #[test]

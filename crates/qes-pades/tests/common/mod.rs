@@ -41,6 +41,32 @@ pub fn tsa() -> TspClient<LocalTsa<SoftwareSigner>> {
     ))
 }
 
+/// An in-process TSA whose tokens carry a long certificate chain (every certificate of the
+/// test PKI and 24 more: over 20 KiB), as some qualified TSAs send. Certificates must be
+/// distinct: a DER `SET OF` keeps one copy of each.
+pub fn tsa_with_large_chain() -> TspClient<LocalTsa<SoftwareSigner>> {
+    let gen_time = at();
+    let extra: Vec<Issued> = (0..24u64)
+        .map(|i| {
+            let entity = qes_testkit::EndEntity::tsa(&format!("qes test padding TSA {i}"))
+                .key(qes_testkit::KeyAlgorithm::EcP256)
+                .serial(0x5ad0 + i);
+            pki().issue(&entity).unwrap()
+        })
+        .collect();
+    let chain: Vec<Certificate> = pki()
+        .all()
+        .into_iter()
+        .chain(&extra)
+        .map(|issued| parse_der(issued.cert_der(), ParseMode::Strict).unwrap())
+        .collect();
+    TspClient::new(LocalTsa::new(
+        signer_of(pki().tsa()).with_chain(chain),
+        qes_tsp::LOCAL_TSA_POLICY,
+        move || gen_time,
+    ))
+}
+
 /// A minimal one-page PDF 1.7 with a classic cross-reference table, an /Info dictionary
 /// and a page whose content stream says `text`.
 pub fn minimal_pdf(text: &str) -> Vec<u8> {
