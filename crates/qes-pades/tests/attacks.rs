@@ -481,6 +481,59 @@ fn legitimate_updates_pass() {
     assert!(s.passed(), "{s:#?}");
 }
 
+/// Filling in the empty `name` field (a new `/V` and appearance for an existing widget) is
+/// form filling: allowed after a certification with P = 2 or 3, not after P = 1 (ISO
+/// 32000-2 §12.8.2.2.2 Table 257).
+#[test]
+fn form_filling_after_a_certification_follows_its_level() {
+    let fill = |signed: &[u8]| {
+        Increment {
+            objects: vec![
+                (
+                    11,
+                    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Ion Popescu) /F 4 \
+                     /Rect [72 560 300 580] /P 3 0 R /AP << /N 41 0 R >> >>"
+                        .to_string(),
+                ),
+                (
+                    41,
+                    stream(
+                        "/Type /XObject /Subtype /Form /BBox [0 0 228 20] /Resources << /Font << /F1 5 0 R >> >>",
+                        "BT /F1 12 Tf 2 5 Td (Ion Popescu) Tj ET",
+                    ),
+                ),
+            ],
+            ..Increment::default()
+        }
+        .append(signed)
+    };
+    let certified = |p: u8| {
+        PadesSigner::new(&holder())
+            .with_certification(DocMdpLevel(p))
+            .with_signing_time(at())
+            .sign(&base().0)
+            .unwrap()
+    };
+    for p in [2, 3] {
+        let s = first(&fill(&certified(p)));
+        assert_eq!(s.certification, Some(DocMdpLevel(p)));
+        assert_eq!(
+            s.modifications,
+            Some(Modifications::FormFilling),
+            "P={p}: {s:#?}"
+        );
+        assert!(s.passed(), "P={p}: {s:#?}");
+    }
+    // P = 1: no change at all but signature maintenance.
+    let s = first(&fill(&certified(1)));
+    assert!(s.intact && s.valid, "{s:#?}");
+    assert!(
+        matches!(s.modifications, Some(Modifications::NotAllowed { .. })),
+        "{s:#?}"
+    );
+    assert_eq!(s.indication, Indication::TotalFailed, "{s:#?}");
+}
+
 /// Re-sign signature `index` (file order) of `pdf` in place over its unchanged ByteRange:
 /// the bytes may have been edited (same length) since signing.
 fn resign(pdf: &mut [u8], index: usize, builder: qes_cms::CadesBuilder<'_>) {
