@@ -225,9 +225,10 @@ fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
         s.field, s.kind, s.indication
     ));
     out.push_str(&format!(
-        "    intact {}, valid {}, coverage {}, level {}\n",
+        "    intact {}, valid {}, trusted {}, coverage {}, level {}\n",
         s.intact,
         s.valid,
+        s.trusted,
         s.coverage.map_or("-".to_owned(), |c| format!("{c:?}")),
         s.level.map_or("-".to_owned(), |l| format!("{l:?}")),
     ));
@@ -237,8 +238,17 @@ fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
             modifications_text(m)
         ));
     }
-    if let Some(claimed) = &s.claimed_time {
-        out.push_str(&format!("    claimed signing time /M {claimed}\n"));
+    match (s.signing_time, &s.claimed_time) {
+        (Some(t), _) => out.push_str(&format!("    signing time (/M, claimed) {t}\n")),
+        (None, Some(raw)) => out.push_str(&format!("    /M not a PDF date: {raw:?}\n")),
+        (None, None) => {}
+    }
+    if let Some(t) = s.timestamp_time {
+        let what = match s.kind {
+            qes_pades::SignatureKind::DocumentTimestamp => "document timestamp",
+            _ => "signature timestamp",
+        };
+        out.push_str(&format!("    {what} at {t} (proof of existence)\n"));
     }
     if let Some(problem) = s.byte_range_problem {
         out.push_str(&format!("    ByteRange: {problem}\n"));
@@ -255,9 +265,6 @@ fn render_signature(out: &mut String, i: usize, s: &SignatureReport) {
             .as_ref()
             .map_or("unknown signer", |id| id.subject.as_str());
         out.push_str(&format!("    signer {who}\n"));
-        if let Some(t) = signer.timestamp_time {
-            out.push_str(&format!("    timestamped at {t} (proof of existence)\n"));
-        }
         crate::verify_cms::render_checks(out, "    ", &signer.checks);
     }
     if let Some(token) = &s.timestamp {

@@ -607,7 +607,43 @@ fn sign_pdf_verify_and_timestamp_pdf() {
         json["signatures"][0]["indication"], "TOTAL-PASSED",
         "{json:#}"
     );
-    assert_eq!(json["signatures"][0]["coverage"], "ENTIRE_FILE", "{json:#}");
+    // Every field the verdict promises, per signature.
+    let s = &json["signatures"][0];
+    assert_eq!(s["sub_indication"], serde_json::Value::Null, "{s:#}");
+    assert_eq!(
+        (&s["intact"], &s["valid"], &s["trusted"]),
+        (&true.into(), &true.into(), &true.into()),
+        "{s:#}"
+    );
+    assert_eq!(s["coverage"], "ENTIRE_FILE", "{s:#}");
+    assert_eq!(s["modifications"]["class"], "none", "{s:#}");
+    assert!(
+        s["signer"]["signer"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains(qes_testkit::NATURAL_PERSON_SURNAME),
+        "{s:#}"
+    );
+    let signing_time: chrono::DateTime<chrono::Utc> =
+        s["signing_time"].as_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now() - signing_time).num_minutes().abs() < 10);
+    assert_eq!(s["timestamp_time"], serde_json::Value::Null, "B-B: {s:#}");
+    let o = qes(&["verify", &signed, "--trust", &root, "--at", &now]);
+    for line in ["trusted true", "signing time (/M, claimed)"] {
+        assert!(stdout(&o).contains(line), "{line}: {}", stdout(&o));
+    }
+    // An unrelated trust anchor: still intact and valid, but not trusted, and exit 1.
+    let other = p(d, "legal-person.pem");
+    let o = qes(&["verify", &signed, "--trust", &other, "--at", &now, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let s = &json["signatures"][0];
+    assert_eq!(
+        (&s["intact"], &s["valid"], &s["trusted"]),
+        (&true.into(), &true.into(), &false.into()),
+        "{s:#}"
+    );
+    assert_eq!(s["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND", "{s:#}");
 
     // One changed signed byte (the MediaBox): exit 1.
     let tampered = p(d, "tampered.pdf");
@@ -699,8 +735,14 @@ fn sign_pdf_verify_and_timestamp_pdf() {
         json["signatures"][0]["coverage"], "ENTIRE_REVISION",
         "{json:#}"
     );
+    let stamp = &json["signatures"][1];
+    assert_eq!(stamp["kind"], "document-timestamp", "{json:#}");
+    assert_eq!(stamp["trusted"], true, "{stamp:#}");
+    let gen_time: chrono::DateTime<chrono::Utc> =
+        stamp["timestamp_time"].as_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now() - gen_time).num_minutes().abs() < 10);
     assert_eq!(
-        json["signatures"][1]["kind"], "document-timestamp",
-        "{json:#}"
+        json["signatures"][0]["modifications"]["class"],
+        "signature-maintenance"
     );
 }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use qes_cert::{Certificate, ParseMode, QualifiedSummary};
 use qes_cms::SignerIdentity;
-use qes_pades::pdf::{parse_date, Document};
+use qes_pades::pdf::Document;
 use qes_pades::{
     modifications_since, read_private_data, Coverage, Modifications, PadesLevel, PadesVerifier,
     SignatureReport,
@@ -312,11 +312,7 @@ fn judge_holder_certificate(
 
 /// When the signature was made: its signature timestamp, else the claimed `/M`.
 fn signing_time(report: &SignatureReport) -> Option<DateTime<Utc>> {
-    report
-        .signer
-        .as_ref()
-        .and_then(|s| s.timestamp_time)
-        .or_else(|| report.claimed_time.as_deref().and_then(parse_date))
+    report.timestamp_time.or(report.signing_time)
 }
 
 fn compare_holder_data(document: &[u8], cert: &Certificate, check: &mut FinalCheck) {

@@ -2,7 +2,8 @@
 //! the coverage, the PAdES level and the CMS signer report from `qes-cms`, summed up in an
 //! ETSI EN 319 102-1 indication.
 
-use qes_cms::{Indication, SignerReport, SubIndication, TimestampReport};
+use chrono::{DateTime, Utc};
+use qes_cms::{Check, Indication, SignerReport, Step, SubIndication, TimestampReport};
 use serde::Serialize;
 
 /// Why a `/ByteRange` is not acceptable (ISO 32000-2 §12.8.1: the range covers the whole
@@ -157,6 +158,17 @@ pub struct SignatureReport {
     pub dictionary_conflict: Option<DictionaryConflict>,
     /// `/M`, as written (a claim, not proof).
     pub claimed_time: Option<String>,
+    /// The signing time the signature dictionary claims: `/M` read as a PDF date
+    /// (ISO 32000-2 §7.9.4), `None` when absent or not a date. A claim, not proof.
+    pub signing_time: Option<DateTime<Utc>>,
+    /// Proof of existence: the earliest valid signature timestamp's genTime for a
+    /// signature, the token's genTime for a valid document timestamp.
+    pub timestamp_time: Option<DateTime<Utc>>,
+    /// The signer's (or, for a document timestamp, the TSA's) certificate path reached a
+    /// trust anchor and passed (RFC 5280 §6, with revocation as the policy asks), at the
+    /// validation time or the proof of existence. Independent of `intact`/`valid`: a
+    /// trusted signer's signature over changed bytes is trusted but not valid.
+    pub trusted: bool,
     /// The overall outcome.
     pub indication: Indication,
     /// Why, when not TOTAL-PASSED.
@@ -176,6 +188,31 @@ impl SignatureReport {
     pub fn passed(&self) -> bool {
         self.indication == Indication::TotalPassed
     }
+
+    /// Fill the summary fields (`timestamp_time`, `trusted`) from what
+    /// the verification found; called once per report, after every check.
+    pub(crate) fn summarise(&mut self) {
+        (self.timestamp_time, self.trusted) = match (&self.signer, &self.timestamp) {
+            (Some(signer), _) => (signer.timestamp_time, path_trusted(&signer.checks)),
+            (None, Some(token)) => (
+                token
+                    .gen_time
+                    .filter(|_| token.indication == Indication::TotalPassed),
+                path_trusted(&token.checks),
+            ),
+            (None, None) => (None, false),
+        };
+    }
+}
+
+/// Whether the certificate path step ran and passed, and no path check failed.
+fn path_trusted(checks: &[Check]) -> bool {
+    let mut path = checks.iter().filter(|c| c.step == Step::CertificatePath);
+    let mut any = false;
+    path.all(|c| {
+        any = true;
+        c.outcome.passed()
+    }) && any
 }
 
 /// The validation of every signature of a PDF (every signature field with a value,

@@ -105,7 +105,11 @@ impl<'a> PadesVerifier<'a> {
                 };
                 seen.insert(key)
             })
-            .map(|(field, sig_ref, sig)| self.verify_one(doc, &revision_ends, field, sig_ref, &sig))
+            .map(|(field, sig_ref, sig)| {
+                let mut report = self.verify_one(doc, &revision_ends, field, sig_ref, &sig);
+                report.summarise();
+                report
+            })
             .collect();
         Ok(PdfReport { signatures })
     }
@@ -149,7 +153,10 @@ impl<'a> PadesVerifier<'a> {
             certification: docmdp::level_of(doc, sig).ok().flatten(),
             certification_problem: None,
             dictionary_conflict: None,
+            signing_time: claimed_time.as_deref().and_then(parse_date),
             claimed_time,
+            timestamp_time: None,
+            trusted: false,
             indication: Indication::TotalFailed,
             sub_indication: Some(SubIndication::FormatFailure),
             problem: None,
@@ -297,10 +304,7 @@ impl<'a> PadesVerifier<'a> {
         }
         // ETSI EN 319 142-1 §5.4.2: with a signing-time attribute (non-baseline), /M
         // shall not contradict it.
-        if let (Some(signed_at), Some(m)) = (
-            signer.signing_time,
-            report.claimed_time.as_deref().and_then(parse_date),
-        ) {
+        if let (Some(signed_at), Some(m)) = (signer.signing_time, report.signing_time) {
             if (signed_at - m).num_seconds().abs() > SIGNING_TIME_TOLERANCE_SECS {
                 report.dictionary_conflict = Some(DictionaryConflict::SigningTime);
             }

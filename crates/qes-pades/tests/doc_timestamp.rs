@@ -37,6 +37,8 @@ fn a_document_timestamp_verifies() {
     assert_eq!(s.coverage, Some(Coverage::EntireFile));
     assert_eq!(s.timestamp.as_ref().unwrap().gen_time, Some(at()));
     assert!(s.signer.is_none() && s.level.is_none());
+    assert!(s.trusted, "the TSA's path: {s:#?}");
+    assert_eq!(s.timestamp_time, Some(at()));
 
     // Negative control: a flipped byte in the stamped range.
     let mut tampered = out.clone();
@@ -46,6 +48,7 @@ fn a_document_timestamp_verifies() {
     assert!(!s.intact);
     assert_eq!(s.indication, Indication::TotalFailed);
     assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
+    assert_eq!(s.timestamp_time, None, "a failed token proves nothing");
 }
 
 #[test]

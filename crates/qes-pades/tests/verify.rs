@@ -44,6 +44,9 @@ fn our_b_b_and_b_t_signatures_pass() {
     assert_eq!(s.level, Some(PadesLevel::BaselineB));
     assert_eq!(s.sub_filter.as_deref(), Some("ETSI.CAdES.detached"));
     assert!(s.claimed_time.as_deref().unwrap().starts_with("D:2026"));
+    assert_eq!(s.signing_time, Some(at()), "/M read back as a date");
+    assert!(s.trusted, "{s:#?}");
+    assert_eq!(s.timestamp_time, None, "B-B has no proof of existence");
 
     let tsa = tsa();
     let b_t = PadesSigner::new(&holder())
@@ -52,7 +55,14 @@ fn our_b_b_and_b_t_signatures_pass() {
         .unwrap();
     let report = verify(&b_t);
     assert!(report.all_passed(), "{report:#?}");
-    assert_eq!(report.signatures[0].level, Some(PadesLevel::BaselineT));
+    let s = &report.signatures[0];
+    assert_eq!(s.level, Some(PadesLevel::BaselineT));
+    assert!(s.timestamp_time.is_some(), "{s:#?}");
+    assert_eq!(
+        s.timestamp_time,
+        s.signer.as_ref().unwrap().timestamp_time,
+        "the signature timestamp's genTime"
+    );
 
     // Negative control: an unsigned PDF has no signature, so nothing passes.
     assert!(!verify(&minimal_pdf("unsigned")).all_passed());
@@ -63,8 +73,17 @@ fn our_b_b_and_b_t_signatures_pass() {
     let r = PadesVerifier::new(Verifier::new(&foreign, at()))
         .verify(&b_b)
         .unwrap();
-    assert!(r.signatures[0].intact);
-    assert_ne!(r.signatures[0].indication, Indication::TotalPassed);
+    let s = &r.signatures[0];
+    assert!(s.intact && s.valid, "{s:#?}");
+    assert!(!s.trusted, "{s:#?}");
+    assert_ne!(s.indication, Indication::TotalPassed);
+    // A trusted signer over changed bytes: trusted, but neither intact nor passed.
+    let mut changed = b_b.clone();
+    let i = changed.windows(3).position(|w| w == b"B-B").unwrap();
+    changed[i] = b'X';
+    let s = &verify(&changed).signatures[0];
+    assert!(!s.intact && s.trusted, "{s:#?}");
+    assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
 }
 
 #[test]
