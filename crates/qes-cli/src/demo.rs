@@ -4,8 +4,9 @@
 //! (SoftHSM2 when installed, else kept in software), inspected and validated with the CA's
 //! CRL next to a revoked twin; the holder signs a declaration as CAdES B-T; then the
 //! confirmation document journey: prefill it from the certificate, sign it as the holder
-//! (visible PAdES B-T, through the token), check and countersign it as the provider, check
-//! it as the authority, show that a re-saved copy is refused; and finally the holder's
+//! (visible PAdES B-T, through the token), check and countersign it as the provider,
+//! verify both signatures and show that a copy with one changed CNP digit fails both
+//! (HASH_FAILURE), check it as the authority, show that a re-saved copy is refused; and finally the holder's
 //! renewal plan. Every file lands in the directory the first line names; each step prints
 //! one line.
 
@@ -269,11 +270,55 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         qes_cert::format_dn(provider_cert.subject())
     );
 
-    // 9–10. The authority checks it; a re-saved copy is refused.
+    // 9. Every signature of it verified; a copy with one CNP digit changed is caught.
+    let report = pades
+        .verify(&countersigned.pdf)
+        .map_err(CliError::pdf(&final_path))?;
+    let tampered = one_digit_changed(&countersigned.pdf, &prefilled.holder.identifier);
+    let tampered_path = dir.join("confirmare-modificat.pdf");
+    write(&tampered_path, &tampered)?;
+    let tampered_report = pades
+        .verify(&tampered)
+        .map_err(CliError::pdf(&tampered_path))?;
+    let caught = !tampered_report.signatures.is_empty()
+        && tampered_report
+            .signatures
+            .iter()
+            .all(|s| !s.intact && s.sub_indication == Some(qes_cms::SubIndication::HashFailure));
+    println!(
+        " 9. PAdES verification of {}: {}; a copy with one CNP digit changed ({}): {} — {}",
+        countersigned.file_name,
+        report
+            .signatures
+            .iter()
+            .map(|s| format!(
+                "{} {}{}",
+                s.field,
+                s.indication,
+                s.level.map_or(String::new(), |l| format!(" ({l:?})"))
+            ))
+            .collect::<Vec<_>>()
+            .join(", "),
+        tampered_path.display(),
+        tampered_report
+            .signatures
+            .iter()
+            .map(|s| format!(
+                "{} {}",
+                s.field,
+                s.sub_indication
+                    .map_or_else(|| s.indication.to_string(), |x| format!("{x:?}"))
+            ))
+            .collect::<Vec<_>>()
+            .join(", "),
+        check(report.signatures.len() == 2 && report.all_passed() && caught)
+    );
+
+    // 10–11. The authority checks it; a re-saved copy is refused.
     let trusted = [provider_cert];
     let final_check = qes_confirm::check_final(&pades, &countersigned.pdf, &trusted);
     println!(
-        " 9. authority's check of {}: {} — {}",
+        "10. authority's check of {}: {} — {}",
         countersigned.file_name,
         verdict_text(&final_check.reasons),
         check(final_check.is_accepted())
@@ -283,17 +328,17 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     write(&resaved_path, &resaved)?;
     let resaved_check = qes_confirm::check_final(&pades, &resaved, &trusted);
     println!(
-        "10. a copy re-saved by a PDF reader ({}): {} — {}",
+        "11. a copy re-saved by a PDF reader ({}): {} — {}",
         resaved_path.display(),
         verdict_text(&resaved_check.reasons),
         check(!resaved_check.is_accepted())
     );
 
-    // 11. The holder's renewal plan today.
+    // 12. The holder's renewal plan today.
     let facts = RenewalFacts::from_certificate(&holder_cert, Product::Token);
     let renewal = plan(&facts, &[], now, &RenewalPolicy::romanian_qtsp());
     println!(
-        "11. renewal plan (token): {}; a renewed certificate would start {}; reminders {}",
+        "12. renewal plan (token): {}; a renewed certificate would start {}; reminders {}",
         crate::renew_cmd::status_text(&renewal.status),
         renewal.new_validity_start.format("%Y-%m-%d"),
         renewal
@@ -367,6 +412,21 @@ fn revocation(
         crls.push(Crl::from_der(der).map_err(|source| CliError::input(&crl_path, source))?);
     }
     Ok((crls, certificate(&twin)?))
+}
+
+/// `pdf` with the last digit of the first occurrence of `digits` (the holder's CNP, in the
+/// page text and private data, inside every signed range) changed — or, when absent, the
+/// header's version digit — so that every signature's hash fails.
+fn one_digit_changed(pdf: &[u8], digits: &str) -> Vec<u8> {
+    let mut out = pdf.to_vec();
+    let at = out
+        .windows(digits.len().max(1))
+        .position(|w| w == digits.as_bytes())
+        .map_or(7, |i| i + digits.len().saturating_sub(1));
+    if let Some(b) = out.get_mut(at) {
+        *b = if *b == b'9' { b'8' } else { b'9' };
+    }
+    out
 }
 
 /// What a PDF reader's "Save" appends: a new document information dictionary in an

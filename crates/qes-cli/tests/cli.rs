@@ -275,7 +275,7 @@ fn demo_runs_end_to_end() {
     assert!(text.contains("Done:"), "{text}");
     assert!(!text.contains("UNEXPECTED"), "{text}");
     // One line per step.
-    for step in 1..=11 {
+    for step in 1..=12 {
         let prefix = format!("{step:>2}. ");
         assert_eq!(
             text.lines().filter(|l| l.starts_with(&prefix)).count(),
@@ -288,6 +288,11 @@ fn demo_runs_end_to_end() {
         "{text}"
     );
     assert!(text.contains("HashFailure"), "{text}");
+    assert!(
+        text.contains("countersignature TOTAL-PASSED (BaselineT)")
+            && text.contains("holder HashFailure, countersignature HashFailure"),
+        "{text}"
+    );
     assert!(text.contains("check of confirmare.pdf: ACCEPTAT"), "{text}");
     assert!(text.contains("re-saved by a PDF reader"), "{text}");
     assert!(
