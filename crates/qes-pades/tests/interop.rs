@@ -11,8 +11,11 @@
 //!   annotation after P=2 is not (after P=3 we allow it, pyHanko has no annotation rule);
 //! - our B-T with a token from a real TSA (certomancer on loopback) passes pdfsig, pyHanko
 //!   and our verifier;
-//! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, and PAdES B-T with a
-//!   timestamp from certomancer on loopback) as intact, valid and trusted.
+//! - we verify PDFs signed by `pyhanko sign addsig` (CMS, PAdES B-B, a visible field signed
+//!   with a PKCS#12, PAdES B-T with a timestamp from certomancer on loopback, and PAdES
+//!   B-LTA with a DSS and a document timestamp) as intact, valid and trusted, and one
+//!   flipped signed byte as a HASH_FAILURE. (pyHanko on a SoftHSM2 token:
+//!   `softhsm_pyhanko.rs`.)
 //!
 //! Each test is gated by `require_tool!`: a missing tool fails under `CI=true` /
 //! `QES_REQUIRE_REAL=1` and prints `SKIPPED` otherwise. pyHanko comes from
@@ -31,7 +34,7 @@ use std::process::Command;
 
 use common::{anchors, at, corpus, holder, minimal_pdf, pki, put, run, tsa};
 use qes_cms::{Indication, SubIndication, Verifier};
-use qes_pades::{Coverage, PadesLevel, PadesSigner, PadesVerifier};
+use qes_pades::{Coverage, Modifications, PadesLevel, PadesSigner, PadesVerifier, SignatureKind};
 
 /// Our outputs: (file name, PDF bytes, number of signatures in it).
 fn our_outputs() -> Vec<(&'static str, Vec<u8>, usize)> {
@@ -222,6 +225,161 @@ fn we_verify_pyhanko_signed_pdfs() {
         let s = &verifier.verify(&tampered(&pdf)).unwrap().signatures[0];
         assert!(!s.intact);
         assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
+    }
+}
+
+/// pyHanko signs with a PKCS#12 file (ours, PBES2) into a visible field it creates on the
+/// page (`--field PAGE/X1,Y1,X2,Y2/NAME`, its default stamp); we report it intact, valid,
+/// trusted and B-B, and one flipped signed byte makes it a HASH_FAILURE.
+#[test]
+fn we_verify_pyhanko_visible_pkcs12_signatures() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let dir = tempfile::tempdir().unwrap();
+    let issued = pki().natural_person();
+    let p12 = put(
+        dir.path(),
+        "holder.p12",
+        issued.pkcs12(qes_testkit::PKCS12_PASSWORD).unwrap(),
+    );
+    let pass = put(dir.path(), "pass.txt", qes_testkit::PKCS12_PASSWORD);
+    let chain = put(dir.path(), "chain.pem", issued.chain_pem().unwrap());
+    let input = put(dir.path(), "in.pdf", minimal_pdf("pyHanko visible"));
+    let out = dir.path().join("visible-p12.pdf");
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            "1/300,40,550,120/Vizibil",
+            "--use-pades",
+            "--reason",
+            "Aprobat",
+            "pkcs12",
+            "--chain",
+        ])
+        .arg(&chain)
+        .arg("--passfile")
+        .arg(&pass)
+        .arg(&input)
+        .arg(&out)
+        .arg(&p12));
+    assert!(r.success, "pyhanko sign addsig pkcs12: {r:?}");
+    let pdf = std::fs::read(&out).unwrap();
+    // The widget pyHanko put on page 1: our rectangle, with a normal appearance.
+    let doc = qes_pades::pdf::Document::open(&pdf).unwrap();
+    let page = doc.page(0).unwrap();
+    let annots = doc.resolve(page.dict.get("Annots").unwrap()).unwrap();
+    let widget = doc
+        .resolve_dict(annots.as_array().unwrap().last())
+        .unwrap()
+        .unwrap();
+    let rect: Vec<f64> = widget
+        .get("Rect")
+        .and_then(|r| r.as_array())
+        .unwrap()
+        .iter()
+        .map(|n| match n {
+            qes_pades::pdf::Object::Integer(i) => f64::from(i32::try_from(*i).unwrap()),
+            qes_pades::pdf::Object::Real(r) => *r,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(rect, [300.0, 40.0, 550.0, 120.0]);
+    assert!(
+        widget.get("AP").is_some(),
+        "a visible appearance: {widget:?}"
+    );
+    let anchors = anchors();
+    let verifier = PadesVerifier::new(Verifier::new(&anchors, at()));
+    let report = verifier.verify(&pdf).unwrap();
+    let s = &report.signatures[0];
+    assert_eq!(s.field, "Vizibil");
+    assert!(s.intact && s.valid && s.trusted, "{s:#?}");
+    assert_eq!(s.coverage, Some(Coverage::EntireFile));
+    assert_eq!(s.level, Some(PadesLevel::BaselineB), "{s:#?}");
+    assert_eq!(s.indication, Indication::TotalPassed, "{s:#?}");
+    let s = &verifier.verify(&tampered(&pdf)).unwrap().signatures[0];
+    assert!(!s.intact);
+    assert_eq!(s.sub_indication, Some(SubIndication::HashFailure));
+}
+
+/// pyHanko signs PAdES B-LTA (`--use-pades-lta --with-validation-info`) with certomancer's
+/// document signer: a B-T signature, a DSS with the CRLs it fetched from certomancer, and a
+/// document timestamp. We report the signature TOTAL-PASSED B-T with the DSS and document
+/// timestamp as signature maintenance, the document timestamp TOTAL-PASSED (followed at
+/// most by a DSS update); a flipped byte in the first signed range fails both.
+#[test]
+fn we_verify_pyhanko_b_lta() {
+    let pyhanko = qes_testkit::require_tool!("pyhanko");
+    let Some(server) = qes_testkit::servers::TsaServer::certomancer().expect("start certomancer")
+    else {
+        return;
+    };
+    let (key, cert) = server.signer_key_and_cert().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = put(dir.path(), "in.pdf", minimal_pdf("pyHanko B-LTA"));
+    let out = dir.path().join("b-lta.pdf");
+    let r = run(Command::new(&pyhanko)
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            "Sig1",
+            "--use-pades",
+            "--use-pades-lta",
+            "--with-validation-info",
+            "--trust-replace",
+            "--trust",
+        ])
+        .arg(server.root_pem_path())
+        .arg("--timestamp-url")
+        .arg(server.url())
+        .args(["pemder", "--key"])
+        .arg(key)
+        .arg("--cert")
+        .arg(cert)
+        .arg("--no-pass")
+        .arg(&input)
+        .arg(&out));
+    assert!(
+        r.success,
+        "pyhanko sign addsig --use-pades-lta: {r:?}\n{}",
+        server.logs()
+    );
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.windows(4).any(|w| w == b"/DSS"), "pyHanko wrote a DSS");
+    let trusted =
+        vec![qes_cert::parse_der(server.root_der(), qes_cert::ParseMode::Strict).unwrap()];
+    let now = chrono::Utc::now();
+    let verifier = PadesVerifier::new(Verifier::new(&trusted, now));
+    let report = verifier.verify(&pdf).unwrap();
+    assert_eq!(report.signatures.len(), 2, "{report:#?}");
+    let (sig, stamp) = (&report.signatures[0], &report.signatures[1]);
+    assert_eq!(sig.kind, SignatureKind::Signature);
+    assert_eq!(sig.indication, Indication::TotalPassed, "{sig:#?}");
+    assert_eq!(sig.level, Some(PadesLevel::BaselineT), "{sig:#?}");
+    assert!(sig.trusted && sig.timestamp_time.is_some(), "{sig:#?}");
+    assert_eq!(sig.coverage, Some(Coverage::EntireRevision));
+    assert!(
+        matches!(sig.modifications, Some(Modifications::SignatureMaintenance)),
+        "DSS + document timestamp: {sig:#?}"
+    );
+    assert_eq!(stamp.kind, SignatureKind::DocumentTimestamp);
+    assert_eq!(stamp.indication, Indication::TotalPassed, "{stamp:#?}");
+    // pyHanko may append the TSA's validation data in a last DSS update.
+    assert!(
+        stamp.coverage == Some(Coverage::EntireFile)
+            || matches!(
+                stamp.modifications,
+                Some(Modifications::SignatureMaintenance)
+            ),
+        "{stamp:#?}"
+    );
+    assert!(stamp.trusted, "{stamp:#?}");
+    let report = verifier.verify(&tampered(&pdf)).unwrap();
+    for s in &report.signatures {
+        assert!(!s.intact, "{s:#?}");
+        assert_eq!(s.sub_indication, Some(SubIndication::HashFailure), "{s:#?}");
     }
 }
 

@@ -143,6 +143,8 @@ pub struct TsaServer {
     untrusted_pem: String,
     root_pem_path: PathBuf,
     untrusted_pem_path: PathBuf,
+    /// certomancer only: a document signer's key and certificate under its root.
+    signer_paths: Option<(PathBuf, PathBuf)>,
     log_path: PathBuf,
     // Last: removed after the child is killed.
     scratch: tempfile::TempDir,
@@ -315,6 +317,8 @@ impl TsaServer {
         let tsa_key = KeyPair::derive(0, "certomancer-tsa", KeyAlgorithm::EcP384)?;
         write(&keys.join("root.key.pem"), root_key.pkcs8_pem())?;
         write(&keys.join("tsa.key.pem"), tsa_key.pkcs8_pem())?;
+        let signer_key = KeyPair::derive(0, "certomancer-signer", KeyAlgorithm::EcP256)?;
+        write(&keys.join("signer.key.pem"), signer_key.pkcs8_pem())?;
         let log_path = dir.join("server.log");
         let config_path = dir.join("certomancer.yml");
 
@@ -347,6 +351,7 @@ impl TsaServer {
                 untrusted_pem: String::new(),
                 root_pem_path: dir.join("root.pem"),
                 untrusted_pem_path: dir.join("tsa.pem"),
+                signer_paths: None,
                 log_path: log_path.clone(),
                 scratch,
             };
@@ -354,6 +359,13 @@ impl TsaServer {
             let tsa_der =
                 server.fetch(&format!("/{CERTOMANCER_ARCH}/certs/root/issued/tsa.crt"))?;
             server.set_certificates(root_der, tsa_der, &[])?;
+            let signer_der =
+                server.fetch(&format!("/{CERTOMANCER_ARCH}/certs/root/issued/signer.crt"))?;
+            let scratch_dir = server.scratch.path();
+            let signer_cert = scratch_dir.join("signer.pem");
+            write(&signer_cert, cert_pem(&signer_der)?)?;
+            let signer_key = scratch_dir.join("keys").join("signer.key.pem");
+            server.signer_paths = Some((signer_key, signer_cert));
             return Ok(Some(server));
         }
         Err(ServerError::Io {
@@ -438,6 +450,7 @@ impl TsaServer {
                 untrusted_pem: String::new(),
                 root_pem_path: dir.join("root.pem"),
                 untrusted_pem_path: dir.join("tsa.pem"),
+                signer_paths: None,
                 log_path: log_path.clone(),
                 scratch,
             };
@@ -483,6 +496,16 @@ impl TsaServer {
         write(&self.root_pem_path, &self.root_pem)?;
         write(&self.untrusted_pem_path, &self.untrusted_pem)?;
         Ok(())
+    }
+
+    /// certomancer only: the PEM key and certificate of a document signer (EC P-256, key
+    /// usage digitalSignature + nonRepudiation, CRL at this server) under [`Self::root_pem`]
+    /// — a signer whose whole chain, the TSA's included, has revocation data a client can
+    /// fetch (what `pyhanko sign addsig --with-validation-info` needs for B-LTA).
+    pub fn signer_key_and_cert(&self) -> Option<(&Path, &Path)> {
+        self.signer_paths
+            .as_ref()
+            .map(|(key, cert)| (key.as_path(), cert.as_path()))
     }
 
     /// Which implementation runs.
@@ -561,7 +584,8 @@ impl TsaServer {
 /// The HTTP wrapper around `openssl ts -reply`.
 const OPENSSL_TSA_SERVER: &str = include_str!("../assets/openssl_tsa_server.py");
 
-/// certomancer configuration: root → TSA, a CRL and a certificate repository for the root.
+/// certomancer configuration: root → TSA and a document signer, with a CRL and a certificate
+/// repository for the root.
 fn certomancer_config(base_url: &str) -> String {
     format!(
         r#"external-url-prefix: "{base_url}"
@@ -573,6 +597,8 @@ keysets:
         path: root.key.pem
       tsa:
         path: tsa.key.pem
+      signer:
+        path: signer.key.pem
 pki-architectures:
   {CERTOMANCER_ARCH}:
     keyset: qes
@@ -584,6 +610,8 @@ pki-architectures:
         common-name: QES Certomancer Root CA
       tsa:
         common-name: QES Certomancer TSA
+      signer:
+        common-name: QES Certomancer Signer
     certs:
       root:
         subject: root
@@ -617,6 +645,21 @@ pki-architectures:
           - id: extended_key_usage
             critical: true
             value: [time_stamping]
+          - id: crl_distribution_points
+            smart-value:
+              schema: crl-dist-url
+              params: {{crl-repo-names: [root]}}
+      signer:
+        issuer: root
+        validity:
+          valid-from: "2020-01-01T00:00:00+0000"
+          valid-to: "2090-01-01T00:00:00+0000"
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value:
+              schema: key-usage
+              params: [digital_signature, non_repudiation]
           - id: crl_distribution_points
             smart-value:
               schema: crl-dist-url
