@@ -1,6 +1,8 @@
 //! The PDF reader against pyHanko's test PDFs (`third-party/pyhanko/`): classic tables,
 //! cross-reference streams, hybrid files, object streams, off-by-one `startxref`, and
-//! multi-revision signed files; plus property tests that no input makes it panic.
+//! multi-revision signed files; `pdf_parser_cases` of `VERDICTS.json` case by case, with
+//! the divergences in `third-party/pyhanko/PARSER-EXCEPTIONS.tsv`; plus property tests that
+//! no input makes it panic.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,16 +10,22 @@
     clippy::indexing_slicing
 )]
 
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
 use qes_pades::pdf::{Document, Limits, ObjRef, Object, XrefEntry, XrefKind};
 use qes_pades::Error;
 
-fn corpus(name: &str) -> Vec<u8> {
+fn third_party(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../../third-party/pyhanko/pdf/{name}",
+        "{}/../../third-party/pyhanko/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn corpus(name: &str) -> Vec<u8> {
+    third_party(&format!("pdf/{name}"))
 }
 
 /// The catalog has a page tree with a first page.
@@ -140,6 +148,124 @@ fn orphaned_xref_entries_are_numbered_from_zero() {
 fn hopeless_xref_is_an_error() {
     let bytes = corpus("minimal-startxref-hopeless.pdf");
     assert!(Document::open(&bytes).and_then(|d| d.catalog()).is_err());
+}
+
+/// What our reader makes of a file, in the terms of a `pdf_parser_cases` expectation.
+#[derive(Debug)]
+struct Reading {
+    root_generation: u16,
+    title: Option<String>,
+    hybrid: bool,
+}
+
+fn read(bytes: &[u8]) -> Result<Reading, Error> {
+    let doc = Document::open(bytes)?;
+    let (root, catalog) = doc.catalog()?;
+    if catalog.get("Pages").is_none() {
+        return Err(Error::Entry {
+            dict: "catalog",
+            key: "Pages",
+        });
+    }
+    doc.first_page()?;
+    let title = match doc.resolve_dict(doc.trailer().get("Info"))? {
+        Some(info) => match info.get("Title").map(|t| doc.resolve(t)).transpose()? {
+            Some(Object::String(s)) => Some(s.to_text()),
+            _ => None,
+        },
+        None => None,
+    };
+    Ok(Reading {
+        root_generation: root.gen,
+        title,
+        hybrid: doc.sections().iter().any(|s| s.kind == XrefKind::Hybrid),
+    })
+}
+
+/// Whether `reading` meets a VERDICTS.json expectation such as `OK (root generation 9)`,
+/// `OK; /Info /Title == "TestTest"; hybrid xref (table + /XRefStm)` or `ERROR "…"`.
+fn meets(expectation: &str, reading: &Result<Reading, Error>) -> bool {
+    let Ok(r) = reading else {
+        return expectation.starts_with("ERROR");
+    };
+    if !expectation.starts_with("OK") {
+        return false;
+    }
+    let generation_ok = !expectation.contains("root generation 9") || r.root_generation == 9;
+    let title_ok =
+        !expectation.contains("/Title == \"TestTest\"") || r.title.as_deref() == Some("TestTest");
+    let hybrid_ok = !expectation.contains("hybrid") || r.hybrid;
+    generation_ok && title_ok && hybrid_ok
+}
+
+/// `PARSER-EXCEPTIONS.tsv`: `file \t mode \t reason`.
+fn parser_exceptions() -> BTreeMap<(String, String), String> {
+    let text = String::from_utf8(third_party("PARSER-EXCEPTIONS.tsv")).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let [file, mode, reason] = line.split('\t').collect::<Vec<_>>()[..] else {
+            panic!("bad PARSER-EXCEPTIONS.tsv line: {line}")
+        };
+        assert!(!reason.trim().is_empty(), "no reason: {line}");
+        out.insert((file.to_string(), mode.to_string()), reason.to_string());
+    }
+    out
+}
+
+/// Every `pdf_parser_cases` expectation, lenient and strict, agrees with our one reader or
+/// is a listed divergence; a listed divergence that no longer diverges fails too.
+#[test]
+fn agree_with_pyhanko_parser_cases() {
+    let verdicts: serde_json::Value =
+        serde_json::from_slice(&third_party("VERDICTS.json")).unwrap();
+    let cases = verdicts["pdf_parser_cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 17);
+    let exceptions = parser_exceptions();
+    let mut seen = std::collections::BTreeSet::new();
+    let (mut agreed, mut problems) = (0, Vec::new());
+    for case in cases {
+        let file = case["file"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("test_data/pdf/");
+        let reading = read(&corpus(file));
+        for mode in ["lenient_parse", "strict_parse"] {
+            let Some(expectation) = case.get(mode).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let key = (file.to_string(), mode.to_string());
+            seen.insert(key.clone());
+            match (meets(expectation, &reading), exceptions.get(&key)) {
+                (true, None) => agreed += 1,
+                (false, Some(_)) => {}
+                (true, Some(reason)) => {
+                    problems.push(format!("{file} {mode}: agrees now but is listed: {reason}"))
+                }
+                (false, None) => problems.push(format!(
+                    "{file} {mode}: pyHanko {expectation}, we {reading:?}"
+                )),
+            }
+        }
+    }
+    for key in exceptions.keys().filter(|k| !seen.contains(*k)) {
+        problems.push(format!("{key:?}: listed but not a parser case"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(agreed >= 11, "{agreed}");
+}
+
+/// A later revision whose `/Size` shrinks (pyHanko strict: "nondecreasing") is read, and a
+/// new object never reuses a number an earlier revision gave out.
+#[test]
+fn shrinking_size_does_not_recycle_object_numbers() {
+    let bytes = corpus("minimal-broken-xref-size.pdf");
+    let doc = Document::open(&bytes).unwrap();
+    assert_eq!(doc.trailer().get_int("Size"), Some(6));
+    assert_ne!(doc.get(ObjRef::new(6, 0)).unwrap(), Object::Null);
+    assert_eq!(doc.next_object_number(), 7);
 }
 
 #[test]

@@ -397,3 +397,195 @@ fn an_off_by_one_startxref_is_corrected_in_prev() {
         );
     }
 }
+
+/// The header version and the catalog's `/Version` as a reader sees them (ISO 32000-2
+/// §7.5.2, §7.7.2).
+fn versions(pdf: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+    let header = pdf[..8].to_vec();
+    let doc = Document::open(pdf).unwrap();
+    let (_, catalog) = doc.catalog().unwrap();
+    (header, catalog.get_name("Version").map(<[u8]>::to_vec))
+}
+
+/// Signing never bumps the version (EN 319 142-1 §5.2 leaves it to the writer, ISO 32000-2
+/// §7.5.6 lets an update raise it through the catalog): not for PDF 1.3 to 2.0, not for a
+/// catalog `/Version` override, not for B-B, B-T, a certification, a visible signature or
+/// a document timestamp. Every output still verifies.
+#[test]
+fn the_pdf_version_is_never_bumped() {
+    let signer = holder();
+    let tsa = tsa();
+    let anchors = anchors();
+    let verifier = qes_pades::PadesVerifier::new(Verifier::new(&anchors, at()));
+    for header in ["%PDF-1.3", "%PDF-1.4", "%PDF-1.5", "%PDF-1.7", "%PDF-2.0"] {
+        for catalog_version in [None, Some("/1.6")] {
+            let mut input = minimal_pdf("versiune");
+            input[..8].copy_from_slice(header.as_bytes());
+            if let Some(v) = catalog_version {
+                // An update that raises the version through the catalog (§7.7.2).
+                let doc = Document::open(&input).unwrap();
+                let prev = doc.sections()[0].offset;
+                drop(doc);
+                let catalog_at = input.len();
+                input.extend_from_slice(
+                    format!("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Version {v} >>\nendobj\n")
+                        .as_bytes(),
+                );
+                let xref_at = input.len();
+                input.extend_from_slice(
+                    format!(
+                        "xref\n1 1\n{catalog_at:010} 00000 n\r\ntrailer\n<< /Size 7 /Root 1 0 R \
+                         /Info 6 0 R /ID [<00112233445566778899aabbccddeeff> \
+                         <00112233445566778899aabbccddeeff>] /Prev {prev} >>\nstartxref\n\
+                         {xref_at}\n%%EOF\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+            let before = versions(&input);
+            assert_eq!(before.0, header.as_bytes());
+            assert_eq!(
+                before.1.as_deref(),
+                catalog_version.map(|v| &v.as_bytes()[1..])
+            );
+            let outputs = [
+                ("B-B", PadesSigner::new(&signer).sign(&input)),
+                (
+                    "B-T",
+                    PadesSigner::new(&signer)
+                        .with_timestamper(&tsa)
+                        .sign(&input),
+                ),
+                (
+                    "certified",
+                    PadesSigner::new(&signer)
+                        .with_certification(qes_pades::DocMdpLevel(2))
+                        .sign(&input),
+                ),
+                (
+                    "visible",
+                    PadesSigner::new(&signer)
+                        .with_visible(1, qes_pades::Rect::new(300.0, 40.0, 250.0, 80.0))
+                        .sign(&input),
+                ),
+                (
+                    "document timestamp",
+                    qes_pades::DocumentTimestamper::new(&tsa).timestamp(&input),
+                ),
+            ];
+            for (what, out) in outputs {
+                let out = out.unwrap_or_else(|e| panic!("{header} {what}: {e}"));
+                assert_eq!(&out[..input.len()], &input[..], "{header} {what}");
+                assert_eq!(
+                    versions(&out),
+                    before,
+                    "{header} {catalog_version:?} {what}"
+                );
+                let report = verifier.verify(&out).unwrap();
+                assert!(
+                    report.signatures.iter().all(|s| s.passed()),
+                    "{header} {what}: {report:#?}"
+                );
+                // Signing the output again keeps the version too.
+                let again = PadesSigner::new(&signer).sign(&out).unwrap();
+                assert_eq!(versions(&again), before, "{header} {what} twice");
+            }
+        }
+    }
+}
+
+/// pyHanko's signed test files keep every earlier signature's verdict after our signature
+/// (ISO 32000-2 §12.8.1: an incremental update), each judged at its own validation time;
+/// the new revision is signature maintenance to them, and ours passes.
+#[test]
+fn earlier_signatures_keep_their_verdict_after_ours() {
+    use qes_pades::{Modifications, PadesVerifier, SignatureReport};
+    let pyhanko_anchors: Vec<_> = std::fs::read_dir(format!(
+        "{}/../../third-party/pyhanko/derived-trust-anchors",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .map(|e| {
+        let pem = std::fs::read(e.unwrap().path()).unwrap();
+        qes_cert::parse_pem(
+            &pem,
+            qes_cert::ParseMode::Lenient,
+            &qes_cert::Limits::default(),
+        )
+        .unwrap()
+    })
+    .collect();
+    let then = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2021, 1, 5, 12, 0, 0).unwrap();
+    let earlier = |pdf: &[u8]| -> Vec<SignatureReport> {
+        let mut sigs = PadesVerifier::new(Verifier::new(&pyhanko_anchors, then))
+            .verify(pdf)
+            .unwrap()
+            .signatures;
+        sigs.sort_by_key(|s| s.byte_range.map_or(usize::MAX, |r| r[1]));
+        sigs
+    };
+    let signer = holder();
+    let ours_anchors = anchors();
+    let mut kept = 0;
+    for name in [
+        "minimal-two-fields-signed-twice.pdf",
+        "minimal-signed-twice-second-created.pdf",
+        "minimal-signed-twice-both-created.pdf",
+        "sig-with-ski-sid.pdf",
+        "pades-with-old-style-signing-cert-attr.pdf",
+        "pades-with-old-style-signing-cert-attr-issser.pdf",
+        "pades-lta-dss-indirect-arrs-test.pdf",
+        "pades-lta-dss-indirect-arrs-test-2.pdf",
+        "extensions-direct.pdf",
+        "form-update-override-appearance-stream.pdf",
+    ] {
+        let input = corpus(name);
+        let before = earlier(&input);
+        assert!(!before.is_empty(), "{name}");
+        assert!(
+            before.iter().all(|s| s.intact && s.valid),
+            "{name}: {before:#?}"
+        );
+        let out = PadesSigner::new(&signer)
+            .sign(&input)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let after = earlier(&out);
+        assert_eq!(after.len(), before.len() + 1, "{name}");
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(
+                (a.intact, a.valid, a.trusted, a.indication, a.sub_indication),
+                (b.intact, b.valid, b.trusted, b.indication, b.sub_indication),
+                "{name} {}",
+                b.field
+            );
+            // What covered the entire file now covers its revision, ours following.
+            let coverage = match b.coverage {
+                Some(qes_pades::Coverage::EntireFile) => Some(qes_pades::Coverage::EntireRevision),
+                other => other,
+            };
+            assert_eq!(a.coverage, coverage, "{name} {}", b.field);
+            let expected = match &b.modifications {
+                Some(Modifications::None) => Some(Modifications::SignatureMaintenance),
+                other => other.clone(),
+            };
+            assert_eq!(a.modifications, expected, "{name} {}", b.field);
+            kept += 1;
+        }
+        // Ours, at its own time and anchors.
+        let mine = PadesVerifier::new(Verifier::new(&ours_anchors, at()))
+            .verify(&out)
+            .unwrap();
+        let mine = mine
+            .signatures
+            .iter()
+            .max_by_key(|s| s.byte_range.map_or(0, |r| r[1]))
+            .unwrap();
+        assert!(mine.passed(), "{name}: {mine:#?}");
+        assert_eq!(
+            mine.coverage,
+            Some(qes_pades::Coverage::EntireFile),
+            "{name}"
+        );
+    }
+    assert!(kept >= 13, "{kept}");
+}
