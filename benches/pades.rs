@@ -14,6 +14,10 @@
 //!   (`PadesVerifier::verify_reader`).
 //!
 //! The goal for 100 MB is sign and verify ≤ 2× the SHA-256 time.
+//!
+//! With `QES_BENCH_PDF_DIR` set, the inputs are that directory's `doc-100kb.pdf`,
+//! `doc-10mb.pdf` and `doc-100mb.pdf` (written by `examples/bench_files.rs`), so that
+//! `scripts/bench-pades-pyhanko` times pyHanko on the very same files in the same run.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -44,17 +48,22 @@ fn pades(c: &mut Criterion) {
     let anchors = [parse_der(pki.root().cert_der(), ParseMode::Strict).unwrap()];
     let dir = std::env::temp_dir().join(format!("qes-bench-pades-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let files = std::env::var_os("QES_BENCH_PDF_DIR").map(std::path::PathBuf::from);
     for (name, size) in [
-        ("pades_100kb", 100 * 1024),
-        ("pades_10mb", 10 * 1024 * 1024),
-        ("pades_100mb", 100 * 1024 * 1024),
+        ("100kb", 100 * 1024),
+        ("10mb", 10 * 1024 * 1024),
+        ("100mb", 100 * 1024 * 1024),
     ] {
-        let input = qes_testkit::pdf::one_page("qes bench", size);
+        let input = match &files {
+            Some(dir) => std::fs::read(dir.join(format!("doc-{name}.pdf"))).unwrap(),
+            None => qes_testkit::pdf::one_page("qes bench", size),
+        };
+        let name = format!("pades_{name}");
         let signed = PadesSigner::new(&signer)
             .with_signing_time(at)
             .sign(&input)
             .unwrap();
-        let mut g = c.benchmark_group(name);
+        let mut g = c.benchmark_group(&name);
         g.throughput(Throughput::Bytes(u64::try_from(input.len()).unwrap()));
         if size > 1024 * 1024 {
             g.sample_size(10)

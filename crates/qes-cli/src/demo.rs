@@ -6,9 +6,9 @@
 //! confirmation document journey: prefill it from the certificate, sign it as the holder
 //! (visible PAdES B-T, through the token), check and countersign it as the provider,
 //! verify both signatures and show that a copy with one changed CNP digit fails both
-//! (HASH_FAILURE), check it as the authority, show that a re-saved copy is refused; and finally the holder's
-//! renewal plan. Every file lands in the directory the first line names; each step prints
-//! one line.
+//! (HASH_FAILURE), check it as the authority, show that a re-saved copy is refused; and
+//! finally the holder's renewal plan. Every file lands in the directory the first line
+//! names; each step prints one line.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -207,12 +207,11 @@ impl SignatureReport {
 
 /// Whether the certificate path step ran and passed, and no path check failed.
 fn path_trusted(checks: &[Check]) -> bool {
-    let mut path = checks.iter().filter(|c| c.step == Step::CertificatePath);
-    let mut any = false;
-    path.all(|c| {
-        any = true;
-        c.outcome.passed()
-    }) && any
+    let mut path = checks
+        .iter()
+        .filter(|c| c.step == Step::CertificatePath)
+        .peekable();
+    path.peek().is_some() && path.all(|c| c.outcome.passed())
 }
 
 /// The validation of every signature of a PDF (every signature field with a value,
