@@ -407,10 +407,10 @@ fn versions(pdf: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
     (header, catalog.get_name("Version").map(<[u8]>::to_vec))
 }
 
-/// Signing never bumps the version (EN 319 142-1 §5.2 leaves it to the writer, ISO 32000-2
-/// §7.5.6 lets an update raise it through the catalog): not for PDF 1.3 to 2.0, not for a
-/// catalog `/Version` override, not for B-B, B-T, a certification, a visible signature or
-/// a document timestamp. Every output still verifies.
+/// Signing never bumps the version (an update could raise it through the catalog's
+/// `/Version`, ISO 32000-2 §7.7.2; a signature has no reason to): not for PDF 1.3 to 2.0,
+/// not under a catalog `/Version` override, not for B-B, B-T, a certification, a visible
+/// signature or a document timestamp. Every output still verifies.
 #[test]
 fn the_pdf_version_is_never_bumped() {
     let signer = holder();
